@@ -1,0 +1,1 @@
+"""Operating Forage: the ``forage`` CLI, job submission, refreshes and deploy files."""

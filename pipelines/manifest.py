@@ -1,0 +1,78 @@
+"""The corpus manifest: counts that add up, per-stage drop reasons, files with checksums, versions."""
+
+from __future__ import annotations
+
+import platform
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from importlib import metadata
+from typing import Any
+
+from pipelines import schema as S
+
+SOFTWARE = ("forage", "ray", "pyarrow", "fastwarc", "resiliparse", "ftfy", "mwxml", "mwparserfromhell")
+
+
+def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Fold the per-batch stats of one finished input into its completion marker."""
+    end = next(p["end"] for p in parts if p["end"] is not None)
+    reasons: Counter[tuple[str, str]] = Counter()
+    for part in parts:
+        for stage, reason, n in part["reasons"]:
+            reasons[(stage, reason)] += n
+    kept = sum(p["kept"] for p in parts)
+    rejected = sum(p["rejected"] for p in parts)
+    errors = sum(p["errors"] for p in parts)
+    return {
+        "path": spec_path,
+        "format": fmt,
+        "status": "ok" if errors == 0 else "error",
+        "records_read": end["records"],
+        "kept": kept,
+        "rejected": rejected,
+        "errors": errors,
+        "error": end["error"],
+        "skipped": end["skipped"],
+        "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
+        "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
+    }
+
+
+def build_manifest(
+    markers: list[dict[str, Any]], recipe: dict[str, Any], fingerprint: str, seconds: float
+) -> dict[str, Any]:
+    """The ``_manifest.json`` content; ``counts.input == kept + rejected + errors`` by construction."""
+    counts = {k: sum(m[k] for m in markers) for k in ("kept", "rejected", "errors")}
+    counts = {"input": sum(m["records_read"] for m in markers), **counts}
+    by_stage: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in markers:
+        for stage, reason, n in m["reasons"]:
+            by_stage[stage][reason] += n
+    stages = []
+    for entry in recipe["stages"]:
+        (name, params), = entry.items()
+        reasons = dict(sorted(by_stage.pop(name, Counter()).items()))
+        stages.append({"name": name, "params": params, "dropped": sum(reasons.values()), "reasons": reasons})
+    inputs = [{k: v for k, v in m.items() if k not in ("files", "reasons")} for m in markers]
+    return {
+        "schema_version": S.SCHEMA_VERSION,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "recipe": recipe,
+        "recipe_fingerprint": fingerprint,
+        "counts": counts,
+        "stages": stages,
+        "inputs": inputs,
+        "files": sorted((f for m in markers for f in m["files"]), key=lambda f: f["path"]),
+        "software": software_versions(),
+        "wall_seconds": round(seconds, 2),
+    }
+
+
+def software_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in SOFTWARE:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions

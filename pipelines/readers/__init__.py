@@ -1,0 +1,53 @@
+"""Readers: one module per input format, each streaming a file as bounded pyarrow blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pyarrow as pa
+
+from pipelines.readers.base import InputSpec, ReadConfig
+
+Reader = Callable[[InputSpec, ReadConfig], Iterator[pa.Table]]
+
+# File-name suffixes of each format, longest first where they overlap (.warc.wet.gz is WET).
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "wet": (".wet.gz", ".wet.zst", ".wet"),
+    "warc": (".warc.gz", ".warc.zst", ".warc.lz4", ".warc", ".arc.gz"),
+    "wikipedia": (".xml.bz2", ".xml.gz", ".xml.zst", ".xml"),
+    "jsonl": (".jsonl", ".jsonl.gz", ".jsonl.zst", ".jsonl.bz2", ".json.gz", ".ndjson"),
+    "parquet": (".parquet",),
+}
+
+
+def detect_format(path: str) -> str | None:
+    """The format of ``path`` from its name, or None when no suffix matches."""
+    name = path.lower().split("?", 1)[0]
+    for fmt, suffixes in SUFFIXES.items():
+        if name.endswith(suffixes):
+            return fmt
+    return None
+
+
+def get_reader(fmt: str) -> Reader:
+    """The reader function of a format (imported lazily: each pulls its own parser)."""
+    if fmt in ("warc", "wet"):
+        from pipelines.readers.warc import read_warc
+
+        return read_warc
+    if fmt == "wikipedia":
+        from pipelines.readers.wikipedia import read_wikipedia
+
+        return read_wikipedia
+    if fmt == "jsonl":
+        from pipelines.readers.jsonl import read_jsonl
+
+        return read_jsonl
+    if fmt == "parquet":
+        from pipelines.readers.parquet import read_parquet
+
+        return read_parquet
+    raise KeyError(fmt)
+
+
+__all__ = ["SUFFIXES", "InputSpec", "ReadConfig", "detect_format", "get_reader"]

@@ -1,0 +1,123 @@
+"""WARC and WET reader: HTML responses → main-content text, WET conversion records → text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyarrow as pa
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+from resiliparse.parse.html import HTMLTree
+
+from pipelines import schema as S
+from pipelines.readers.base import BlockBuilder, InputSpec, ReadConfig
+from pipelines.readers.io import open_binary
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+DOCUMENT_TYPES = WarcRecordType.response | WarcRecordType.conversion
+
+
+def read_warc(spec: InputSpec, config: ReadConfig) -> Iterator[pa.Table]:
+    """Stream one WARC/WET file as blocks of document rows (see BlockBuilder)."""
+    out = BlockBuilder(spec, config)
+    offset = 0
+    try:
+        # fastwarc detects gzip/zstd members itself, so the raw stream is passed undecoded.
+        with open_binary(spec.path, decompress=False, storage_options=config.storage_options) as f:
+            for record in ArchiveIterator(f, parse_http=True, stream_detect=True):
+                offset = record.stream_pos
+                yield from _record_rows(record, out, config)
+    except (OSError, ValueError, EOFError) as exc:
+        yield from out.error(
+            f"unreadable after offset {offset}: {type(exc).__name__}: {exc}",
+            offset=offset,
+            source="warc",
+        )
+    yield from out.finish()
+
+
+def _record_rows(record: WarcRecord, out: BlockBuilder, config: ReadConfig) -> Iterator[pa.Table]:
+    kind = record.record_type
+    if not kind & DOCUMENT_TYPES:
+        out.skip(f"warc_{kind}")
+        return
+    source = "wet" if kind == WarcRecordType.conversion else "warc"
+    offset = record.stream_pos
+    declared = record.content_length
+    if declared > config.max_record_bytes:
+        msg = (
+            f"record of {declared:,} bytes exceeds read.max_record_bytes={config.max_record_bytes:,}"
+            " (raise it with --set read.max_record_bytes=N)"
+        )
+        yield from out.error(msg, offset=offset, source=source)
+        return
+    if source == "warc":
+        status = record.http_headers.status_code if record.http_headers else None
+        if status is None or not 200 <= status < 300:
+            out.skip(f"http_status_{status // 100 if status else 'missing'}xx")
+            return
+        if (record.http_content_type or "").lower() not in HTML_TYPES:
+            out.skip("non_html")
+            return
+    body = record.reader.read()
+    if len(body) < declared:
+        yield from out.error(
+            f"truncated record: {len(body):,} of {declared:,} bytes present",
+            offset=offset,
+            source=source,
+        )
+        if not body:
+            return
+    try:
+        row = _html_row(record, body, config) if source == "warc" else _wet_row(record, body)
+    except Exception as exc:  # a page the HTML/charset stack cannot handle is bad data, not fatal
+        yield from out.error(
+            f"undecodable page: {type(exc).__name__}: {exc}", offset=offset, source=source
+        )
+        return
+    row[S.SOURCE_OFFSET] = offset
+    yield from out.add(row)
+
+
+def _common(record: WarcRecord, source: str) -> dict:
+    url = (record.headers.get("WARC-Target-URI") or "").strip()
+    if url.startswith("<") and url.endswith(">"):  # wget writes <https://...>
+        url = url[1:-1]
+    return {
+        S.ID: (record.record_id or "").strip("<>").removeprefix("urn:uuid:"),
+        S.URL: url or None,
+        S.SOURCE: source,
+        S.CRAWL_DATE: record.record_date,
+    }
+
+
+def _html_row(record: WarcRecord, body: bytes, config: ReadConfig) -> dict:
+    charset = record.http_charset or detect_encoding(body)
+    html = bytes_to_str(body, charset)
+    tree = HTMLTree.parse(html)
+    text = extract_plain_text(
+        tree, main_content=config.html_main_content, alt_texts=False, preserve_formatting=True
+    )
+    row = _common(record, "warc")
+    row.update(
+        {
+            S.TEXT: text,
+            S.TITLE: tree.title or None,
+            S.CONTENT_TYPE: record.http_content_type,
+            S.CHARSET: charset.lower(),
+        }
+    )
+    return row
+
+
+def _wet_row(record: WarcRecord, body: bytes) -> dict:
+    row = _common(record, "wet")
+    row.update(
+        {
+            S.TEXT: bytes_to_str(body, "utf-8"),
+            S.CONTENT_TYPE: record.headers.get("Content-Type") or "text/plain",
+            S.CHARSET: "utf-8",
+        }
+    )
+    return row

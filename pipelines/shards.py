@@ -1,0 +1,154 @@
+"""Shard store: Parquet parts first, per-input completion markers, and ``_manifest.json`` last."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipelines import schema as S
+from pipelines.errors import ForageError
+
+DATA, REJECTED, ERRORS = "data", "rejected", "errors"
+PROGRESS = "_progress"
+MANIFEST = "_manifest.json"
+RECIPE_MARKER = "_recipe.json"
+
+
+def write_parts(batch: pa.Table, out_dir: str, schema: pa.Schema) -> list[dict[str, Any]]:
+    """Write one processed batch as parts per input; returns one stats dict per input.
+
+    Kept rows go to ``data/``, rejected rows (drop_reason set) to ``rejected/`` and read
+    errors to ``errors/``. A part's name is the input key and its first record number, so a
+    rerun over the same input rewrites the same names instead of adding duplicates.
+    """
+    stats = []
+    for source_file in pc.unique(batch[S.SOURCE_FILE]).to_pylist():
+        rows = batch.filter(pc.equal(batch[S.SOURCE_FILE], source_file))
+        stats.append(_write_input_rows(rows, source_file, Path(out_dir), schema))
+    return stats
+
+
+def _write_input_rows(rows: pa.Table, source_file: str, out: Path, schema: pa.Schema) -> dict:
+    reason = rows[S.DROP_REASON]
+    is_end = pc.fill_null(pc.equal(reason, S.END_OF_INPUT), False)
+    end = rows.filter(is_end)
+    rows = rows.filter(pc.invert(is_end))
+    is_error = pc.fill_null(pc.equal(rows[S.DROP_REASON], S.READ_ERROR), False)
+    kept_mask = pc.is_null(rows[S.DROP_REASON])
+    errors = rows.filter(is_error)
+    rejected = rows.filter(pc.and_(pc.invert(kept_mask), pc.invert(is_error)))
+    kept = rows.filter(kept_mask)
+    key = input_key(source_file)
+    first = pc.min(rows[S.SOURCE_RECORD]).as_py() if rows.num_rows else None
+    shard_schema = schema.remove(schema.get_field_index(S.ERROR))
+    files = []
+    for kind, table, target in (
+        (DATA, kept, shard_schema),
+        (REJECTED, rejected, shard_schema),
+        (ERRORS, errors, S.DOCUMENT_SCHEMA),
+    ):
+        if table.num_rows:
+            files.append(_write_file(S.conform(table, target), out, kind, f"part-{key}-{first:09d}"))
+    reasons = Counter(zip(rejected[S.DROPPED_BY].to_pylist(), rejected[S.DROP_REASON].to_pylist()))
+    return {
+        "source_file": source_file,
+        "rows": rows.num_rows,
+        "kept": kept.num_rows,
+        "rejected": rejected.num_rows,
+        "errors": errors.num_rows,
+        "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
+        "error_rows": _error_details(errors),
+        "files": files,
+        "end": json.loads(end[S.ERROR][0].as_py()) if end.num_rows else None,
+    }
+
+
+def _write_file(table: pa.Table, out: Path, kind: str, stem: str) -> dict[str, Any]:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", compression_level=3)
+    payload = sink.getvalue()
+    path = out / kind / f"{stem}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)
+    return {
+        "path": f"{kind}/{path.name}",
+        "kind": kind,
+        "rows": table.num_rows,
+        "bytes": payload.size,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+
+
+def _error_details(errors: pa.Table, limit: int = 50) -> list[dict[str, Any]]:
+    cols = [S.SOURCE_RECORD, S.SOURCE_OFFSET, S.ERROR]
+    return errors.select(cols).slice(0, limit).to_pylist()
+
+
+def input_key(path: str) -> str:
+    """Same key as InputSpec.key: the first 12 hex digits of the path's SHA-1."""
+    return hashlib.sha1(path.encode()).hexdigest()[:12]
+
+
+class ShardStore:
+    """The output directory: recipe check, resume markers, cleanup of unfinished inputs."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.progress = self.root / PROGRESS
+
+    def prepare(self, fingerprint: str) -> dict[str, dict[str, Any]]:
+        """Open the directory for a run; returns markers of inputs finished by earlier runs."""
+        self.progress.mkdir(parents=True, exist_ok=True)
+        recipe_file = self.progress / RECIPE_MARKER
+        if recipe_file.exists():
+            previous = json.loads(recipe_file.read_text())["fingerprint"]
+            if previous != fingerprint:
+                raise ForageError(
+                    f"{self.root} was written with a different recipe (fingerprint {previous}, "
+                    f"now {fingerprint}); use a new --output directory"
+                )
+        else:
+            _atomic_write(recipe_file, {"fingerprint": fingerprint})
+        (self.root / MANIFEST).unlink(missing_ok=True)  # no longer a finished corpus
+        done = self.markers()
+        self._remove_unfinished(set(done))
+        return done
+
+    def markers(self) -> dict[str, dict[str, Any]]:
+        found = {}
+        for path in sorted(self.progress.glob("*.json")):
+            if path.name != RECIPE_MARKER:
+                found[path.stem] = json.loads(path.read_text())
+        return found
+
+    def mark_done(self, key: str, marker: dict[str, Any]) -> None:
+        _atomic_write(self.progress / f"{key}.json", marker)
+
+    def write_manifest(self, manifest: dict[str, Any]) -> Path:
+        path = self.root / MANIFEST
+        _atomic_write(path, manifest)
+        return path
+
+    def _remove_unfinished(self, done: set[str]) -> None:
+        """Parts of inputs without a marker come from an interrupted run: delete them."""
+        for kind in (DATA, REJECTED, ERRORS):
+            for part in (self.root / kind).glob("part-*"):
+                key = part.name.split("-")[1]
+                if key not in done:
+                    part.unlink()
+
+
+def _atomic_write(path: Path, content: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(content, indent=2, default=str) + "\n")
+    os.replace(tmp, path)

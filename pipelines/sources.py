@@ -1,0 +1,88 @@
+"""Resolving user inputs (paths, globs, URLs, Common Crawl listings) into validated InputSpecs."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urljoin
+
+import fsspec
+
+from pipelines.errors import InputError
+from pipelines.readers import SUFFIXES, InputSpec, ReadConfig, detect_format
+from pipelines.readers.io import open_binary
+
+LISTING_SUFFIXES = (".paths.gz", ".paths")
+GLOB_CHARS = "*?["
+
+
+def resolve_inputs(args: list[str], config: ReadConfig) -> list[InputSpec]:
+    """Expand and check every input before any work starts; raise InputError on the first bad one."""
+    if not args:
+        raise InputError("no --input given")
+    specs: list[InputSpec] = []
+    for arg in args:
+        for path in _expand(arg, config):
+            fmt = detect_format(path)
+            if fmt is None:
+                known = ", ".join(s for group in SUFFIXES.values() for s in group)
+                raise InputError(f"unknown input format: {path} (supported suffixes: {known})")
+            specs.append(InputSpec(path, fmt))
+    seen: set[str] = set()
+    unique = [s for s in specs if not (s.path in seen or seen.add(s.path))]
+    return unique
+
+
+def _expand(arg: str, config: ReadConfig) -> list[str]:
+    is_url = "://" in arg
+    if arg.lower().endswith(LISTING_SUFFIXES):
+        return _read_listing(arg, config)
+    if any(c in arg for c in GLOB_CHARS):
+        fs, _, _ = fsspec.get_fs_token_paths(arg, storage_options=config.storage_options)
+        matches = sorted(fs.glob(arg))
+        if not matches:
+            raise InputError(f"no files match {arg}")
+        protocol = arg.split("://", 1)[0] + "://" if is_url else ""
+        return [m if (not is_url or "://" in m) else protocol + m for m in matches]
+    if not is_url:
+        if os.path.isdir(arg):
+            return _directory_files(arg)
+        if not os.path.isfile(arg):
+            raise InputError(f"no such file: {arg}")
+        return [os.path.abspath(arg)]
+    _check_remote(arg, config)
+    return [arg]
+
+
+def _directory_files(path: str) -> list[str]:
+    found = []
+    for root, _, names in os.walk(path):
+        found += [os.path.join(root, n) for n in names if detect_format(n)]
+    if not found:
+        raise InputError(f"directory {path} holds no file of a supported format")
+    return sorted(os.path.abspath(p) for p in found)
+
+
+def _check_remote(url: str, config: ReadConfig) -> None:
+    try:
+        fs, _, (path,) = fsspec.get_fs_token_paths(url, storage_options=config.storage_options)
+        exists = fs.exists(path)
+    except Exception as exc:  # DNS, auth, missing s3fs: any of these means we cannot read it
+        raise InputError(f"cannot reach {url}: {type(exc).__name__}: {exc}") from exc
+    if not exists:
+        raise InputError(f"no such remote file: {url}")
+
+
+def _read_listing(arg: str, config: ReadConfig) -> list[str]:
+    """A Common Crawl ``warc.paths.gz``: one relative path per line, joined to read.cc_base_url."""
+    if "://" not in arg and not os.path.isfile(arg):
+        raise InputError(f"no such file: {arg}")
+    try:
+        with open_binary(arg, decompress=True, storage_options=config.storage_options) as f:
+            lines = [ln.decode("utf-8").strip() for ln in f]
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read listing {arg}: {exc}") from exc
+    base = config.cc_base_url.rstrip("/") + "/"
+    paths = [ln if "://" in ln else urljoin(base, ln) for ln in lines if ln]
+    if not paths:
+        raise InputError(f"listing {arg} is empty")
+    return paths

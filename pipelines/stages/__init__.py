@@ -1,0 +1,62 @@
+"""The stage registry: recipe names → stage classes, and building a stage from recipe params."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from pipelines.errors import ConfigError
+from pipelines.stages.base import Filter, Stage, StageConfig
+from pipelines.stages.length import TextLength
+from pipelines.stages.normalize import Normalize
+
+STAGES: dict[str, type[Stage]] = {cls.name: cls for cls in (Normalize, TextLength)}
+
+
+def stage_class(name: str) -> type[Stage]:
+    """Look up a stage by recipe name, with a helpful miss."""
+    try:
+        return STAGES[name]
+    except KeyError:
+        raise ConfigError(
+            f"Unknown stage {name!r}. Available: {', '.join(sorted(STAGES))}"
+        ) from None
+
+
+def build_config(name: str, params: dict[str, Any] | None) -> StageConfig:
+    """The typed config of stage ``name`` from recipe params; errors name the stage and the fix."""
+    cls = stage_class(name).Config
+    params = dict(params or {})
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(params) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"Unknown parameter {unknown[0]!r} for stage {name!r}. "
+            f"Available: {', '.join(sorted(fields))}"
+        )
+    hints = typing.get_type_hints(cls)
+    for key, value in params.items():
+        params[key] = _check_type(f"{name}.{key}", value, hints[key])
+    try:
+        return cls(**params)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{name}: {exc}") from None
+
+
+def build_stage(name: str, params: dict[str, Any] | None = None) -> Stage:
+    return stage_class(name)(build_config(name, params))
+
+
+def _check_type(where: str, value: Any, hint: Any) -> Any:
+    """Check simple scalar types (YAML gives ints for floats and strings for anything)."""
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, float, str, bool) and not isinstance(value, hint):
+        raise ConfigError(f"{where}={value!r} must be of type {hint.__name__}")
+    if hint is int and isinstance(value, bool):
+        raise ConfigError(f"{where}={value!r} must be of type int")
+    return value
+
+
+__all__ = ["STAGES", "Filter", "Stage", "StageConfig", "build_config", "build_stage", "stage_class"]

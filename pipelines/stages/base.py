@@ -1,0 +1,85 @@
+"""The stage contract: a small class over a pyarrow batch, and the Filter base that says why it drops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines import schema as S
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageConfig:
+    """Base of every stage's typed parameters."""
+
+
+class Stage:
+    """``stage(batch) -> batch``: pure, testable without Ray; heavy state loads in ``__init__``."""
+
+    name: ClassVar[str]
+    Config: ClassVar[type[StageConfig]] = StageConfig
+    # Columns this stage adds to the document schema (signals, annotations).
+    output_fields: ClassVar[tuple[pa.Field, ...]] = ()
+
+    def __init__(self, config: StageConfig | None = None) -> None:
+        self.config = config if config is not None else self.Config()
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterConfig(StageConfig):
+    """Every filter: ``drop`` (default) rejects failing rows; ``annotate`` only writes signals."""
+
+    mode: str = "drop"
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("drop", "annotate"):
+            raise ValueError(f"mode={self.mode!r} must be 'drop' or 'annotate'")
+
+
+class Filter(Stage):
+    """Computes signals on the rows still alive and names the first rule each row fails.
+
+    Subclasses implement ``evaluate(batch) -> (signals, reasons)`` over live rows only:
+    ``signals`` maps output column → array, ``reasons`` is a string array (null = passes).
+    """
+
+    Config: ClassVar[type[StageConfig]] = FilterConfig
+
+    def evaluate(self, batch: pa.Table) -> tuple[dict[str, pa.Array], pa.Array]:
+        raise NotImplementedError
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        alive = pc.is_null(batch[S.DROP_REASON]).to_numpy(zero_copy_only=False)
+        signals, reasons = self.evaluate(batch.filter(alive) if not alive.all() else batch)
+        for name, values in signals.items():
+            batch = _set_column(batch, name, _scatter(values, alive))
+        if self.config.mode == "drop":
+            reasons = _scatter(reasons, alive)
+            dropped = pc.is_valid(reasons)
+            new_reason = pc.if_else(dropped, reasons, batch[S.DROP_REASON])
+            new_by = pc.if_else(dropped, pa.scalar(self.name), batch[S.DROPPED_BY])
+            batch = _set_column(batch, S.DROP_REASON, new_reason)
+            batch = _set_column(batch, S.DROPPED_BY, new_by)
+        return batch
+
+
+def _scatter(values: pa.Array | pa.ChunkedArray, mask: np.ndarray) -> pa.Array:
+    """Spread ``values`` (one per True in ``mask``) to full length, nulls where mask is False."""
+    if mask.all():
+        return values
+    positions = np.cumsum(mask) - 1
+    return pc.take(values, pa.array(positions, mask=~mask))
+
+
+def _set_column(batch: pa.Table, name: str, values: Any) -> pa.Table:
+    index = batch.schema.get_field_index(name)
+    if index == -1:
+        return batch.append_column(name, values)
+    return batch.set_column(index, name, values)

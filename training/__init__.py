@@ -1,0 +1,1 @@
+"""Training on the curated shards (pretraining, fine-tuning, tuning); reads only the shard contract."""
