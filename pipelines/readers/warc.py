@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import pyarrow as pa
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
@@ -15,35 +16,63 @@ from pipelines.readers.base import BlockBuilder, InputSpec, ReadConfig
 from pipelines.readers.io import open_binary
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_RESYNCS = 1000  # corrupt spans skipped per file before giving up on it
+RECORD_START_GZIP = b"\x1f\x8b\x08"
+RECORD_START_PLAIN = b"WARC/1."
 DOCUMENT_TYPES = WarcRecordType.response | WarcRecordType.conversion
 
 
 def read_warc(spec: InputSpec, config: ReadConfig) -> Iterator[pa.Table]:
-    """Stream one WARC/WET file as blocks of document rows (see BlockBuilder)."""
+    """Stream one WARC/WET file as blocks of document rows (see BlockBuilder).
+
+    Corrupt data in the middle of a seekable file is skipped: the reader resynchronizes at
+    the next gzip member (or ``WARC/1.`` line) and counts the skipped span as one error.
+    """
     out = BlockBuilder(spec, config)
-    offset = 0
-    try:
-        # fastwarc detects gzip/zstd members itself, so the raw stream is passed undecoded.
-        with open_binary(spec.path, decompress=False, storage_options=config.storage_options) as f:
-            for record in ArchiveIterator(f, parse_http=True, stream_detect=True):
-                offset = record.stream_pos
-                yield from _record_rows(record, out, config)
-    except (OSError, ValueError, EOFError) as exc:
-        yield from out.error(
-            f"unreadable after offset {offset}: {type(exc).__name__}: {exc}",
-            offset=offset,
-            source="warc",
-        )
+    # fastwarc detects gzip/zstd members itself, so the raw stream is passed undecoded.
+    with open_binary(spec.path, decompress=False, storage_options=config.storage_options) as f:
+        start, resyncs = 0, 0
+        while start is not None:
+            last = start
+            try:
+                for record in ArchiveIterator(f, parse_http=True, stream_detect=True):
+                    last = record.stream_pos  # absolute: fastwarc starts at f.tell()
+                    yield from _record_rows(record, last, out, config)
+                break
+            except (OSError, ValueError, EOFError) as exc:
+                resyncs += 1
+                start = _resync(f, last + 1) if resyncs <= MAX_RESYNCS else None
+                where = f"resuming at offset {start}" if start is not None else "rest of file lost"
+                msg = f"corrupt data after offset {last} ({where}): {type(exc).__name__}: {exc}"
+                yield from out.error(msg, offset=last, source=spec.format)
     yield from out.finish()
 
 
-def _record_rows(record: WarcRecord, out: BlockBuilder, config: ReadConfig) -> Iterator[pa.Table]:
+def _resync(f: BinaryIO, offset: int) -> int | None:
+    """Seek to the next record start after ``offset`` (gzip magic or WARC version line)."""
+    if not f.seekable():
+        return None
+    f.seek(offset)
+    overlap, pos = b"", offset
+    while chunk := f.read(1 << 20):
+        data = overlap + chunk
+        hits = [i for i in (data.find(RECORD_START_GZIP), data.find(RECORD_START_PLAIN)) if i >= 0]
+        if hits:
+            found = pos - len(overlap) + min(hits)
+            f.seek(found)
+            return found
+        overlap, pos = data[-8:], pos + len(chunk)
+    return None
+
+
+def _record_rows(
+    record: WarcRecord, offset: int, out: BlockBuilder, config: ReadConfig
+) -> Iterator[pa.Table]:
     kind = record.record_type
     if not kind & DOCUMENT_TYPES:
         out.skip(f"warc_{kind}")
         return
     source = "wet" if kind == WarcRecordType.conversion else "warc"
-    offset = record.stream_pos
     declared = record.content_length
     if declared > config.max_record_bytes:
         msg = (

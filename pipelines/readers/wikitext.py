@@ -51,13 +51,12 @@ _REDIRECT = re.compile(r"\s*#\s*redirect\b", re.IGNORECASE)
 # ~40% of parse time because citation templates inside refs are never tokenized.
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _REF = re.compile(r"<ref\b[^>]*/>|<ref\b[^>]*>(?:(?!<ref\b).)*?</ref\s*>", re.DOTALL | re.I)
-# Wiki tables open/close at line start; HTML ones anywhere, and the two kinds
-# are mixed in the wild ("{|" closed by "</table>").
-_TABLE_TOKEN = re.compile(
-    r"^[ \t:]*(?:(\{\|)|(\|\}))|(<table\b[^>]*>)|(</table\s*>)", re.MULTILINE | re.I
-)
+# Wiki tables open/close at line start, HTML ones anywhere, and the two kinds
+# are mixed in the wild ("{|" closed by "</table>"). "\n" instead of a
+# MULTILINE "^" keeps this scan ~6x faster.
+_TABLE_TOKEN = re.compile(r"\n[ \t:]*(?:\{\||\|\})|</?table\b", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^=+[^\n]*=[ \t]*$", re.MULTILINE)
-_LINK_TOKEN = re.compile(r"\[\[|\]{2,}")
+_LINK_TOKEN = re.compile(r"\[\[|\]\]+")
 _META_PREFIX = re.compile(
     r"[ \t]*(?:%s)[ \t]*:" % "|".join(sorted(_FILE_PREFIXES | _CATEGORY_PREFIXES)),
     re.IGNORECASE,
@@ -70,16 +69,21 @@ _QUOTE_RUN = re.compile(r"'{2,}")
 _STRAY_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # Brace/bracket tokens the parser could not pair (unclosed template or link).
 _STRAY_TOKEN = re.compile(r"\{\{|\}\}|\[\[|\]\]|\{\||\|\}")
-_UNICODE_SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2007": " ", "\r": None})
+_UNICODE_SPACE = re.compile("[\xa0\u202f\u2007]")  # no-break spaces: plain ones
 
 # Cosmetic clean-up of the holes left where templates and refs were removed.
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
 _EMPTY_PARENS = re.compile(r"[ \t]\([ \t]*[,;:]?[ \t]*\)")
 _PAREN_LEAD = re.compile(r"\([ \t]*[,;][ \t]*|\([ \t]+")
-_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,.)](?:\s|$))", re.MULTILINE)
-_LINE_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t](?=[,.)](?:\s|\Z))")
+_LINE_EDGE_SPACE = re.compile(r"[ \t]*\n[ \t]*")
 _PUNCT_ONLY_LINE = re.compile(r"^(?:[^\w\s]|_)(?:[^\w\n]|_)*$\n?", re.MULTILINE)
 _BLANK_RUN = re.compile(r"\n{3,}")
+# Rendering marks "line break here unless already at a line start" with this
+# control character (XML dumps cannot contain it); _tidy resolves it, so list
+# items and <div>s do not open blank lines that would split paragraphs.
+_BREAK = "\x1f"
+_BREAK_RUN = re.compile(r"[ \t]*\n?[ \t]*(?:\x1f[ \t]*)+\n?")
 
 
 def render_wikitext(wikitext: str) -> str:
@@ -133,21 +137,24 @@ def _drop_tables(text: str) -> str:
     """Remove ``{| ... |}`` and ``<table>`` tables, which may nest."""
     spans: list[tuple[int, int]] = []
     depth, start = 0, 0
-    for match in _TABLE_TOKEN.finditer(text):
-        if match.group(1) or match.group(3):
+    padded = "\n" + text  # a table on the first line also follows a newline
+    for match in _TABLE_TOKEN.finditer(padded):
+        token = match.group()
+        if token.endswith("{|") or token.lower() == "<table":
             if depth == 0:
-                start = match.start(match.lastindex)
+                start = match.start() if token[0] == "<" else match.end() - 2
             depth += 1
         elif depth:  # a closer outside any table is left alone
             depth -= 1
+            # Keep the rest of a closing "|}" line: "|}}}" also closes a template.
+            end = match.end() if token.endswith("|}") else padded.find(">", match.end()) + 1
             if depth == 0:
-                # Keep the rest of the closing line: "|}}}" also closes a template.
-                spans.append((start, match.end(match.lastindex)))
+                spans.append((start - 1, max(end, match.end()) - 1))
     if depth:
         # MediaWiki closes an unclosed table at the end of the page; stopping at
         # the next heading loses less prose if the table was never meant to be one.
-        heading = _HEADING_LINE.search(text, start)
-        spans.append((start, heading.start() if heading else len(text)))
+        heading = _HEADING_LINE.search(text, start - 1)
+        spans.append((start - 1, heading.start() if heading else len(text)))
     return _cut(text, spans) if spans else text
 
 
@@ -263,22 +270,24 @@ def _render_tag(node: Tag) -> str:
     if name in _DROP_TAGS:
         return ""
     if name in ("br", "hr"):
-        return "\n"
+        return _BREAK
     if node.wiki_markup and name in ("li", "dt", "dd"):
         # Wiki list markers ("*", "#", ";", ":") are empty tags; the item text
         # follows as sibling nodes, so only a line break is needed.
-        return "\n"
+        return _BREAK
     inner = _render(node.contents)
-    return f"\n{inner}\n" if name in _BLOCK_TAGS else inner
+    return f"{_BREAK}{inner}{_BREAK}" if name in _BLOCK_TAGS else inner
 
 
 def _tidy(text: str) -> str:
     """Normalise whitespace and drop lines emptied by the removals."""
-    text = _SPACE_RUN.sub(" ", text.translate(_UNICODE_SPACES))
+    text = _UNICODE_SPACE.sub(" ", text.replace("\r", ""))
+    text = _BREAK_RUN.sub("\n", text)
+    text = _SPACE_RUN.sub(" ", text)
     text = _EMPTY_PARENS.sub("", text)
     text = _PAREN_LEAD.sub("(", text)
     text = _SPACE_BEFORE_PUNCT.sub("", text)
-    text = _LINE_EDGE_SPACE.sub("", text)
+    text = _LINE_EDGE_SPACE.sub("\n", text).strip()
     # Lines of only punctuation are debris, e.g. "()" around a removed template.
     text = _PUNCT_ONLY_LINE.sub("", text)
     return _BLANK_RUN.sub("\n\n", text).strip()
