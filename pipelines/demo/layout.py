@@ -26,7 +26,7 @@ STYLES = (
 )
 SCRIPT = """<script>
 window.dataLayer = window.dataLayer || [];
-function track() { dataLayer.push(arguments); }
+function track() {{ dataLayer.push(arguments); }}
 track("js", new Date());
 track("config", "site-{token}", {{"anonymize_ip": true}});
 document.addEventListener("DOMContentLoaded", function () {{
