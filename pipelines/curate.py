@@ -109,6 +109,7 @@ def ensure_ray(num_cpus: int | None, *, quiet: bool) -> None:
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "bars disabled"
 
 
 class Progress:

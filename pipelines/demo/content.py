@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pipelines.demo import layout
 from pipelines.demo.layout import Article, Chrome
 from pipelines.demo.texts import PARAGRAPHS
-from pipelines.demo.ui import NAMES, SITES, UI
+from pipelines.demo.ui import NAMES, SITES, UI, Site
 
 CJK = ("zh", "ja")
 LANG_WEIGHTS = {"en": 40, "de": 12, "fr": 10, "es": 9, "ru": 8, "zh": 8, "nl": 7, "ja": 3, "pt": 3}
@@ -115,7 +115,7 @@ def edited(rng: random.Random, article: Article) -> Article:
     return replace(article, blocks=tuple(blocks))
 
 
-def article_url(site: layout.Site, article: Article, pid: int) -> str:
+def article_url(site: Site, article: Article, pid: int) -> str:
     """The canonical URL of an article in the site's URL layout."""
     slug = slugify_or(article.title, "post")
     when = article.published
@@ -138,10 +138,8 @@ def html_page(kind: str, url: str, chrome: Chrome, article: Article) -> Page:
     html = layout.render_document(chrome, layout.render_article(article), article.title)
     label = HTTP_CHARSET.get(chrome.charset, chrome.charset)
     body = html.encode(chrome.charset)
-    return Page(
-        kind, url, chrome.lang, f"text/html; charset={label}", body, chrome.site.server,
-        article.published,
-    )  # fmt: skip
+    content_type = f"text/html; charset={label}"
+    return Page(kind, url, chrome.lang, content_type, body, chrome.site.server, article.published)
 
 
 def article_page(
@@ -186,6 +184,7 @@ def near_duplicate(rng: random.Random, source: Source, pid: int) -> Page:
         new_chrome = layout.make_chrome(rng, article.lang, site)
         return html_page("near", article_url(site, article, pid), new_chrome, article)
     url = article_url(chrome.site, article, pid)
+    chrome = replace(chrome, token=layout.new_token(rng))  # re-rendered: new cache comment
     return html_page("near", url, chrome, edited(rng, article))
 
 
@@ -200,8 +199,8 @@ def junk_page(rng: random.Random, pid: int, variant: str) -> Page:
     elif variant == "nav":
         chrome = layout.make_chrome(rng, lang, site)
         label = UI[lang].nav.split("|")[chrome.nav[-1]]
-        html, url = layout.nav_only_page(chrome), f"https://{site.host}/category/{pid}/"
-        url = url.replace("/category/", f"/category/{slugify_or(label, 'c')}-")
+        html = layout.nav_only_page(chrome)
+        url = f"https://{site.host}/category/{slugify_or(label, 'c')}-{pid}/"
     elif variant == "tiny":
         html, url = layout.tiny_page(rng, lang, site), f"https://{site.host}/coming-soon-{pid}/"
     elif variant == "symbols":
@@ -231,7 +230,9 @@ def _png(rng: random.Random) -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1x1 pixel, 8-bit RGB
     pixel = bytes([0, rng.randrange(256), rng.randrange(256), rng.randrange(256)])
     idat = zlib.compress(pixel, 9)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
 
 
 def _pdf(rng: random.Random) -> bytes:

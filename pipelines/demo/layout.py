@@ -7,10 +7,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+from html import escape as _escape
 
 from pipelines.demo.texts import PARAGRAPHS
 from pipelines.demo.ui import UI, Site
+
+
+def _text(value: str) -> str:
+    """Escape text content (quotes stay readable; attributes here are ASCII-only)."""
+    return _escape(value, quote=False)
+
 
 STYLES = (
     "body{font-family:Georgia,serif;margin:0;color:#222}header{background:#f4efe6;"
@@ -37,11 +43,15 @@ document.addEventListener("DOMContentLoaded", function () {{
 }});
 </script>"""
 SPAM_WORDS = (
-    "cheap casino bonus win now free spins jackpot best odds online slots instant payout "
-    "no deposit vip offer click here limited time mega prize real money"
-).split()
+    *("cheap", "casino", "bonus", "win", "now", "free", "spins", "jackpot", "best", "odds"),
+    *("online", "slots", "instant", "payout", "no", "deposit", "vip", "offer", "click"),
+    *("here", "limited", "time", "mega", "prize", "real", "money"),
+)
 SYMBOLS = ("###", "|||", "--", "%%", "==>", "::", "**", "$$", "~~", "^^", ";;", "++", "//")
-SYLLABLES = "lo rem ip sum do lor vex ta mir qua sen tur bal ni po ka fe zu mo ris el".split()
+SYLLABLES = (
+    *("lo", "rem", "ip", "sum", "do", "lor", "vex", "ta", "mir", "qua", "sen", "tur", "bal"),
+    *("ni", "po", "ka", "fe", "zu", "mo", "ris", "el"),
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,7 @@ def make_chrome(
         (title, f"/{slugify(title) or 'post'}-{rng.randint(10, 999)}/")
         for title in rng.sample(titles, min(len(titles), rng.randint(3, 5)))
     )
-    token = f"{rng.getrandbits(48):012x}"
+    token = new_token(rng)
     style = rng.randrange(len(STYLES))
     return Chrome(lang, site, charset, http_equiv, (0, *sorted(extra)), related, style, token)
 
@@ -98,28 +108,30 @@ def render_document(chrome: Chrome, main: str, title: str) -> str:
         meta = f'<meta charset="{chrome.charset}">'
     nav_labels = ui.nav.split("|")
     nav = "".join(
-        f'<li><a href="/{slugify(nav_labels[i]) or f"c/{i}"}/">{escape(nav_labels[i])}</a></li>'
+        f'<li><a href="/{slugify(nav_labels[i]) or f"c/{i}"}/">{_text(nav_labels[i])}</a></li>'
         for i in chrome.nav
     )
-    related = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in chrome.related)
+    related = "".join(f'<li><a href="{h}">{_text(t)}</a></li>' for t, h in chrome.related)
     legal = "".join(
-        f'<li><a href="/{path}">{escape(label)}</a></li>'
-        for path, label in zip(("imprint", "privacy", "terms", "contact"), ui.legal.split("|"))
+        f'<li><a href="/{path}">{_text(label)}</a></li>'
+        for path, label in zip(
+            ("imprint", "privacy", "terms", "contact"), ui.legal.split("|"), strict=True
+        )
     )
     return "\n".join(
         (
             "<!DOCTYPE html>",
             f'<html lang="{chrome.lang}">',
             f'<head>\n{meta}\n<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{escape(title)} | {escape(site.name)}</title>",
+            f"<title>{_text(title)} | {_text(site.name)}</title>",
             f"<style>{STYLES[chrome.style]}</style>\n</head>\n<body>",
-            f'<div id="cookie-banner" class="cookie"><p>{escape(ui.cookie)}</p>'
-            f"<button>{escape(ui.accept)}</button><button>{escape(ui.reject)}</button></div>",
-            f'<header class="site-header"><a class="logo" href="/">{escape(site.name)}</a>',
+            f'<div id="cookie-banner" class="cookie"><p>{_text(ui.cookie)}</p>'
+            f"<button>{_text(ui.accept)}</button><button>{_text(ui.reject)}</button></div>",
+            f'<header class="site-header"><a class="logo" href="/">{_text(site.name)}</a>',
             f"<nav><ul>{nav}</ul></nav></header>",
             f'<main id="content">\n{main}\n</main>',
-            f'<aside class="sidebar"><h3>{escape(ui.related)}</h3><ul>{related}</ul></aside>',
-            f"<footer><p>&copy; 2024 {escape(site.name)}. {escape(ui.rights)}</p>",
+            f'<aside class="sidebar"><h3>{_text(ui.related)}</h3><ul>{related}</ul></aside>',
+            f"<footer><p>&copy; 2024 {_text(site.name)}. {_text(ui.rights)}</p>",
             f'<ul class="legal">{legal}</ul></footer>',
             SCRIPT.format(token=chrome.token[:8]),
             "</body>\n</html>",
@@ -134,16 +146,16 @@ def render_article(article: Article) -> str:
     when = article.published
     parts = [
         '<article class="post">',
-        f"<h1>{escape(article.title)}</h1>",
-        f'<p class="post-meta">{escape(ui.published)} <time datetime="{when.isoformat()}">'
+        f"<h1>{_text(article.title)}</h1>",
+        f'<p class="post-meta">{_text(ui.published)} <time datetime="{when.isoformat()}">'
         f"{when.strftime(ui.date)}</time></p>",
     ]
     for tag, text in article.blocks:
         if tag == "ul":
-            items = "".join(f"<li>{escape(item)}</li>" for item in text.split("|"))
+            items = "".join(f"<li>{_text(item)}</li>" for item in text.split("|"))
             parts.append(f"<ul>{items}</ul>")
         else:
-            parts.append(f"<{tag}>{escape(text)}</{tag}>")
+            parts.append(f"<{tag}>{_text(text)}</{tag}>")
     parts.append("</article>")
     return "\n".join(parts)
 
@@ -151,14 +163,14 @@ def render_article(article: Article) -> str:
 def nav_only_page(chrome: Chrome) -> str:
     """Junk: a category page with all the boilerplate but no article, only a notice."""
     label = UI[chrome.lang].nav.split("|")[chrome.nav[-1]]
-    main = f"<h1>{escape(label)}</h1>\n<p>{escape(UI[chrome.lang].empty)}</p>"
+    main = f"<h1>{_text(label)}</h1>\n<p>{_text(UI[chrome.lang].empty)}</p>"
     return render_document(chrome, main, label)
 
 
 def _bare_page(lang: str, title: str, body: str, token: str, head: str = "") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{head}'
-        f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{_text(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
         f"<!-- generated {token} -->\n"
     )
 
@@ -176,7 +188,7 @@ def spam_page(rng: random.Random) -> str:
     keywords = ", ".join(rng.choice(SPAM_WORDS) for _ in range(40))
     head = f'<meta name="keywords" content="{keywords}">\n'
     body = "<h1>CHEAP CASINO BONUS WIN NOW</h1>\n" + "\n".join(lines)
-    return _bare_page("en", "Cheap Casino Bonus - Win Now!!!", body, _token(rng), head)
+    return _bare_page("en", "Cheap Casino Bonus - Win Now!!!", body, new_token(rng), head)
 
 
 def symbols_page(rng: random.Random) -> str:
@@ -187,9 +199,9 @@ def symbols_page(rng: random.Random) -> str:
             rng.choice(SYMBOLS) if rng.random() < 0.5 else str(rng.randint(0, 99999))
             for _ in range(rng.randint(6, 12))
         ]
-        lines.append(escape(" ".join(cells)) + "<br>")
+        lines.append(_text(" ".join(cells)) + "<br>")
     body = '<div class="feed">\n' + "\n".join(lines) + "\n</div>"
-    return _bare_page("en", f"feed {rng.randint(1000, 9999)}", body, _token(rng))
+    return _bare_page("en", f"feed {rng.randint(1000, 9999)}", body, new_token(rng))
 
 
 def gibberish_page(rng: random.Random) -> str:
@@ -201,13 +213,14 @@ def gibberish_page(rng: random.Random) -> str:
             for _ in range(rng.randint(6, 12))
         ]
         lines.append(f"<p>{' '.join(words).capitalize()}.</p>")
-    return _bare_page("en", "Lorem ipsum", "\n".join(lines), _token(rng))
+    return _bare_page("en", "Lorem ipsum", "\n".join(lines), new_token(rng))
 
 
 def tiny_page(rng: random.Random, lang: str, site: Site) -> str:
     """Junk: a placeholder page of about five words."""
-    return _bare_page(lang, site.name, f"<p>{escape(UI[lang].tiny)}</p>", _token(rng))
+    return _bare_page(lang, site.name, f"<p>{_text(UI[lang].tiny)}</p>", new_token(rng))
 
 
-def _token(rng: random.Random) -> str:
+def new_token(rng: random.Random) -> str:
+    """A random 48-bit hex token (cache comments, analytics ids) that makes pages unique."""
     return f"{rng.getrandbits(48):012x}"

@@ -50,17 +50,27 @@ _REDIRECT = re.compile(r"\s*#\s*redirect\b", re.IGNORECASE)
 # before parsing wikitext, so removing them first is faithful; it also saves
 # ~40% of parse time because citation templates inside refs are never tokenized.
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_REF = re.compile(r"<ref\b[^>]*/>|<ref\b[^>]*>(?:(?!<ref\b).)*?</ref\s*>", re.DOTALL | re.I)
+# "[^<>]" (not "[^>]") and stopping at the next "<ref" keep every pattern
+# here linear on malformed input such as thousands of unclosed "<ref".
+_REF = re.compile(r"<ref\b[^<>]*/>|<ref\b[^<>]*>(?:(?!<ref\b).)*?</ref\s*>", re.DOTALL | re.I)
 # Wiki tables open/close at line start, HTML ones anywhere, and the two kinds
 # are mixed in the wild ("{|" closed by "</table>"). "\n" instead of a
 # MULTILINE "^" keeps this scan ~6x faster.
-_TABLE_TOKEN = re.compile(r"\n[ \t:]*(?:\{\||\|\})|</?table\b", re.IGNORECASE)
-_HEADING_LINE = re.compile(r"^=+[^\n]*=[ \t]*$", re.MULTILINE)
+_TABLE_TOKEN = re.compile(r"\n[ \t:]*(?:\{\||\|\})|<table\b|</table\b[^<>]*>?", re.IGNORECASE)
+_HEADING_LINE = re.compile(r"^=[^\n]*=[ \t]*$", re.MULTILINE)
 _LINK_TOKEN = re.compile(r"\[\[|\]\]+")
 _META_PREFIX = re.compile(
     r"[ \t]*(?:%s)[ \t]*:" % "|".join(sorted(_FILE_PREFIXES | _CATEGORY_PREFIXES)),
     re.IGNORECASE,
 )
+
+# mwparserfromhell backtracks over the rest of the page for every unclosed
+# "{{", "[[", "[http" or tag, which is quadratic: 4,000 unclosed "{{a|" take
+# ~14 s. Articles have a handful at most (<= 1 per page in the enwiki sample),
+# so a page with more goes straight to the regex fallback.
+_MAX_UNCLOSED = 100
+_OPEN_TAG = re.compile(r"<(?!(?:br|hr|wbr|img)\b)[a-zA-Z][^<>]*(?<!/)>", re.IGNORECASE)
+_CLOSE_TAG = re.compile(r"</[a-zA-Z]")
 
 _MAGIC_WORD = re.compile(r"__[A-Z]+__")
 # Runs of 2+ apostrophes that the parser left as text are unbalanced bold/italic.
@@ -99,8 +109,10 @@ def render_wikitext(wikitext: str) -> str:
     ``mwparserfromhell.parse`` and a walk over its nodes.
 
     Never raises: if parsing or rendering fails (parser errors, RecursionError
-    on pathological nesting), a regex-only stripper is used instead, which
-    removes ``{{...}}``, ``<ref>`` and markup but keeps back-matter sections.
+    on pathological nesting), or the page has so many unclosed constructs that
+    parsing would take quadratic time, a regex-only stripper is used instead,
+    which removes ``{{...}}``, ``<ref>`` and markup but keeps back-matter
+    sections.
 
     Speed: the 106 articles (5.7 M characters of wikitext) of the gensim enwiki
     sample render in about 4.5 s in total on one CPU core, almost all of it in
@@ -109,16 +121,25 @@ def render_wikitext(wikitext: str) -> str:
     if _REDIRECT.match(wikitext):
         return ""
     try:
-        raw = _render_article(mwparserfromhell.parse(_preprocess(wikitext)))
+        text = _preprocess(wikitext)
+        raw = None if _too_unbalanced(text) else _render_article(mwparserfromhell.parse(text))
     except Exception:  # noqa: BLE001 - any parser failure must degrade, not crash
-        raw = _fallback_strip(wikitext)
-    return _tidy(raw)
+        raw = None
+    return _tidy(_fallback_strip(wikitext) if raw is None else raw)
 
 
 def _preprocess(text: str) -> str:
     text = _COMMENT.sub("", text)
     text = _REF.sub("", text)
     return _drop_media_links(_drop_tables(text))
+
+
+def _too_unbalanced(text: str) -> bool:
+    """Say whether the text has too many unclosed constructs to parse in time."""
+    unclosed = max(0, text.count("{{") - text.count("}}"))
+    unclosed += max(0, text.count("[") - text.count("]"))
+    unclosed += max(0, len(_OPEN_TAG.findall(text)) - len(_CLOSE_TAG.findall(text)))
+    return unclosed > _MAX_UNCLOSED
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
@@ -147,9 +168,8 @@ def _drop_tables(text: str) -> str:
         elif depth:  # a closer outside any table is left alone
             depth -= 1
             # Keep the rest of a closing "|}" line: "|}}}" also closes a template.
-            end = match.end() if token.endswith("|}") else padded.find(">", match.end()) + 1
             if depth == 0:
-                spans.append((start - 1, max(end, match.end()) - 1))
+                spans.append((start - 1, match.end() - 1))
     if depth:
         # MediaWiki closes an unclosed table at the end of the page; stopping at
         # the next heading loses less prose if the table was never meant to be one.
@@ -175,10 +195,12 @@ def _drop_media_links(text: str) -> str:
             start, is_meta = stack.pop()
             if is_meta:
                 spans.append((start, end))
+    covered = 0  # openers on an already dropped line need no second search
     for start, is_meta in stack:  # unclosed: drop to the end of its line
-        if is_meta:
+        if is_meta and start >= covered:
             end = text.find("\n", start)
-            spans.append((start, len(text) if end < 0 else end))
+            covered = len(text) if end < 0 else end
+            spans.append((start, covered))
     return _cut(text, spans) if spans else text
 
 
@@ -296,16 +318,16 @@ def _tidy(text: str) -> str:
 # Regex-only fallback. It deliberately shares no code path with the parser
 # route above, so whatever made that route fail cannot make this one fail too.
 _FB_DROP_TAG = re.compile(
-    r"<(math|gallery|score|timeline|chem|ce|table)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.I
+    r"<(math|gallery|score|timeline|chem|ce|table)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.I
 )
 _FB_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
-_FB_TABLE = re.compile(r"^\{\|.*?^\|\}", re.DOTALL | re.MULTILINE)
+_FB_TABLE = re.compile(r"^\{\|.*?(?:^\|\}|\Z)", re.DOTALL | re.MULTILINE)
 _FB_META_LINK = re.compile(r"\[\[%s[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]" % _META_PREFIX.pattern, re.I)
 _FB_LANG_LINK = re.compile(r"\[\[(?:[a-z]{2,3}(?:-[a-z0-9]{1,8})*|simple):[^\[\]]*\]\]")
 _FB_LINK = re.compile(r"\[\[:?(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
-_FB_EXT_LINK = re.compile(r"\[(?:https?:)?//[^\s\]]+[ \t]*([^\]]*)\]")
+_FB_EXT_LINK = re.compile(r"\[(?:https?:)?//[^\s\[\]]+[ \t]*([^\[\]\n]*)\]")
 _FB_BARE_URL = re.compile(r"https?://\S+")
-_FB_HEADING = re.compile(r"^(=+)[ \t]*(.*?)[ \t]*\1[ \t]*$", re.MULTILINE)
+_FB_HEADING = re.compile(r"^(={1,6})[ \t]*(.*?)[ \t]*\1[ \t]*$", re.MULTILINE)
 _FB_LIST = re.compile(r"^[*#:;]+[ \t]*", re.MULTILINE)
 _FB_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _FB_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
