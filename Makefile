@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/forage demo --output demo-out
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q tests
 
 lint: $(STAMP)

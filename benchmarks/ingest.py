@@ -24,7 +24,6 @@ def build_warc(path: Path, copies: int) -> None:
 
 
 def forage_docs(path: Path) -> int:
-    from pipelines import schema as S
     from pipelines.readers import InputSpec, ReadConfig
     from pipelines.readers.warc import read_warc
 

@@ -30,12 +30,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    curate = sub.add_parser("curate", help="read inputs, run a recipe, write Parquet shards + manifest")
-    curate.add_argument("--input", nargs="+", required=True, metavar="PATH",
-                        help="files, globs, directories, http(s):// or s3:// URLs, warc.paths.gz listings")
+    curate = sub.add_parser(
+        "curate", help="read inputs, run a recipe, write Parquet shards + manifest"
+    )
+    curate.add_argument(
+        "--input",
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="files, globs, directories, http(s):// or s3:// URLs, warc.paths.gz listings",
+    )
     curate.add_argument("--output", required=True, metavar="DIR", help="output corpus directory")
-    curate.add_argument("--recipe", default=None, metavar="NAME|FILE",
-                        help="recipe name (default: web, every stage) or YAML file")
+    curate.add_argument(
+        "--recipe",
+        default=None,
+        metavar="NAME|FILE",
+        help="recipe name (default: web, every stage) or YAML file",
+    )
     _add_common(curate)
     curate.set_defaults(run=_run_curate)
 
@@ -48,8 +59,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                   help="override a recipe value: stage.param=value, read.option=value, num_cpus=N")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
+        help="override a recipe value: stage.param=value, read.option=value, num_cpus=N",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output (for scripts)")
 
 

@@ -24,9 +24,11 @@ def run_demo(output: str, *, pages: int, overrides: list[str], quiet: bool) -> i
     if not quiet:
         langs = ", ".join(f"{k}={v}" for k, v in sorted(stats.languages.items()))
         print(f"[demo] sample crawl: {sample} ({stats.pages} responses; languages {langs};")
-        print(f"[demo]   planted: {stats.exact_duplicates} exact + {stats.near_duplicates} near "
-              f"duplicates, {stats.junk_pages} junk, {stats.pii_pages} with PII, "
-              f"{stats.non_html} non-HTML)")
+        print(
+            f"[demo]   planted: {stats.exact_duplicates} exact + {stats.near_duplicates} near "
+            f"duplicates, {stats.junk_pages} junk, {stats.pii_pages} with PII, "
+            f"{stats.non_html} non-HTML)"
+        )
     result = curate([str(sample)], str(corpus), load_recipe(None, overrides), quiet=quiet)
     if not quiet:
         print_summary(result.manifest, result.manifest_path)

@@ -9,13 +9,27 @@ def print_summary(manifest: dict[str, Any], manifest_path: str) -> None:
     """Counts, per-input status and per-stage drop reasons, as plain aligned tables."""
     c = manifest["counts"]
     print(f"\nmanifest: {manifest_path}")
-    print(f"documents: {c['input']:,} in = {c['kept']:,} kept + {c['rejected']:,} rejected "
-          f"+ {c['errors']:,} errors")
-    rows = [(i["path"].rsplit("/", 1)[-1], i["format"], i["records_read"], i["kept"], i["rejected"],
-             i["errors"], i["status"]) for i in manifest["inputs"]]
+    print(
+        f"documents: {c['input']:,} in = {c['kept']:,} kept + {c['rejected']:,} rejected "
+        f"+ {c['errors']:,} errors"
+    )
+    rows = [
+        (
+            i["path"].rsplit("/", 1)[-1],
+            i["format"],
+            i["records_read"],
+            i["kept"],
+            i["rejected"],
+            i["errors"],
+            i["status"],
+        )
+        for i in manifest["inputs"]
+    ]
     _table(("input", "format", "read", "kept", "rejected", "errors", "status"), rows)
-    stage_rows = [(s["name"], s["dropped"], ", ".join(f"{r}={n}" for r, n in s["reasons"].items()))
-                  for s in manifest["stages"]]
+    stage_rows = [
+        (s["name"], s["dropped"], ", ".join(f"{r}={n}" for r, n in s["reasons"].items()))
+        for s in manifest["stages"]
+    ]
     if stage_rows:
         print()
         _table(("stage", "dropped", "reasons"), stage_rows)
@@ -28,6 +42,10 @@ def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     cells = [tuple(f"{v:,}" if isinstance(v, int) else str(v) for v in r) for r in [header, *rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     for n, row in enumerate(cells):
-        print("  ".join(v.rjust(w) if n and v[:1].isdigit() else v.ljust(w) for v, w in zip(row, widths)))
+        print(
+            "  ".join(
+                v.rjust(w) if n and v[:1].isdigit() else v.ljust(w) for v, w in zip(row, widths)
+            )
+        )
         if n == 0:
             print("  ".join("-" * w for w in widths))

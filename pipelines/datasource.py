@@ -37,7 +37,9 @@ class InputDatasource(Datasource):
         def read() -> Iterable[pa.Table]:
             yield from get_reader(spec.format)(spec, config)
 
-        meta = BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=(spec.path,))
+        meta = BlockMetadata(
+            num_rows=None, size_bytes=None, exec_stats=None, input_files=(spec.path,)
+        )
         return ReadTask(read, meta)
 
 

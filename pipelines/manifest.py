@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import platform
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
 from pipelines import schema as S
 
-SOFTWARE = ("forage", "ray", "pyarrow", "fastwarc", "resiliparse", "ftfy", "mwxml", "mwparserfromhell")
+SOFTWARE = (
+    "forage",
+    "ray",
+    "pyarrow",
+    "fastwarc",
+    "resiliparse",
+    "ftfy",
+    "mwxml",
+    "mwparserfromhell",
+)
 
 
 def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -50,13 +59,15 @@ def build_manifest(
             by_stage[stage][reason] += n
     stages = []
     for entry in recipe["stages"]:
-        (name, params), = entry.items()
+        ((name, params),) = entry.items()
         reasons = dict(sorted(by_stage.pop(name, Counter()).items()))
-        stages.append({"name": name, "params": params, "dropped": sum(reasons.values()), "reasons": reasons})
+        stages.append(
+            {"name": name, "params": params, "dropped": sum(reasons.values()), "reasons": reasons}
+        )
     inputs = [{k: v for k, v in m.items() if k not in ("files", "reasons")} for m in markers]
     return {
         "schema_version": S.SCHEMA_VERSION,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "recipe": recipe,
         "recipe_fingerprint": fingerprint,
         "counts": counts,

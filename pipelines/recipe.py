@@ -68,7 +68,9 @@ def load_recipe(name_or_path: str | None, overrides: list[str] = ()) -> Recipe:
 def recipe_from_dict(data: dict[str, Any]) -> Recipe:
     unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
     if unknown:
-        raise ConfigError(f"Unknown recipe key {unknown[0]!r}. Available: {', '.join(TOP_LEVEL_KEYS)}")
+        raise ConfigError(
+            f"Unknown recipe key {unknown[0]!r}. Available: {', '.join(TOP_LEVEL_KEYS)}"
+        )
     stages = tuple(StageSpec(name=n, params=p) for n, p in _stage_items(data.get("stages")))
     for spec in stages:
         build_config(spec.name, spec.params)  # validate now, before any work starts
@@ -76,7 +78,9 @@ def recipe_from_dict(data: dict[str, Any]) -> Recipe:
     read = dict(data.get("read") or {})
     bad = sorted(set(read) - read_fields)
     if bad:
-        raise ConfigError(f"Unknown read option {bad[0]!r}. Available: {', '.join(sorted(read_fields))}")
+        raise ConfigError(
+            f"Unknown read option {bad[0]!r}. Available: {', '.join(sorted(read_fields))}"
+        )
     num_cpus = data.get("num_cpus")
     if num_cpus is not None and (not isinstance(num_cpus, int) or num_cpus < 1):
         raise ConfigError(f"num_cpus={num_cpus!r} must be a positive integer")

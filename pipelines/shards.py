@@ -56,7 +56,9 @@ def _write_input_rows(rows: pa.Table, source_file: str, out: Path, schema: pa.Sc
         (ERRORS, errors, S.DOCUMENT_SCHEMA),
     ):
         if table.num_rows:
-            files.append(_write_file(S.conform(table, target), out, kind, f"part-{key}-{first:09d}"))
+            files.append(
+                _write_file(S.conform(table, target), out, kind, f"part-{key}-{first:09d}")
+            )
     reasons = Counter(zip(rejected[S.DROPPED_BY].to_pylist(), rejected[S.DROP_REASON].to_pylist()))
     return {
         "source_file": source_file,

@@ -198,9 +198,10 @@ def junk_page(rng: random.Random, pid: int, variant: str) -> Page:
         url, server = f"https://www.best-casino-bonus-example.net/free-spins-{pid}.html", "Apache"
     elif variant == "nav":
         chrome = layout.make_chrome(rng, lang, site)
-        label = UI[lang].nav.split("|")[chrome.nav[-1]]
-        html = layout.nav_only_page(chrome)
-        url = f"https://{site.host}/category/{slugify_or(label, 'c')}-{pid}/"
+        category = rng.choice([i for i in chrome.nav if 0 < i < 9])  # not home or "about"
+        html = layout.nav_only_page(chrome, category)
+        path = layout.category_path(UI[lang].nav.split("|"), category)
+        url = f"https://{site.host}{path}page/{rng.randint(2, 9)}/?sid={pid}"
     elif variant == "tiny":
         html, url = layout.tiny_page(rng, lang, site), f"https://{site.host}/coming-soon-{pid}/"
     elif variant == "symbols":

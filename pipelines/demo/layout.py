@@ -30,6 +30,7 @@ STYLES = (
     "nav a{color:#05a;text-decoration:none}h1{font-size:2.1rem}.post-meta{color:#888}"
     ".legal{display:flex;gap:1.5rem;list-style:none}.cookie{background:#ffe;padding:.8rem}",
 )
+LEGAL_PATHS = ("imprint", "privacy", "terms", "contact")
 SCRIPT = """<script>
 window.dataLayer = window.dataLayer || [];
 function track() {{ dataLayer.push(arguments); }}
@@ -108,15 +109,13 @@ def render_document(chrome: Chrome, main: str, title: str) -> str:
         meta = f'<meta charset="{chrome.charset}">'
     nav_labels = ui.nav.split("|")
     nav = "".join(
-        f'<li><a href="/{slugify(nav_labels[i]) or f"c/{i}"}/">{_text(nav_labels[i])}</a></li>'
+        f'<li><a href="{category_path(nav_labels, i)}">{_text(nav_labels[i])}</a></li>'
         for i in chrome.nav
     )
     related = "".join(f'<li><a href="{h}">{_text(t)}</a></li>' for t, h in chrome.related)
     legal = "".join(
         f'<li><a href="/{path}">{_text(label)}</a></li>'
-        for path, label in zip(
-            ("imprint", "privacy", "terms", "contact"), ui.legal.split("|"), strict=True
-        )
+        for path, label in zip(LEGAL_PATHS, ui.legal.split("|"), strict=True)
     )
     return "\n".join(
         (
@@ -160,9 +159,14 @@ def render_article(article: Article) -> str:
     return "\n".join(parts)
 
 
-def nav_only_page(chrome: Chrome) -> str:
+def category_path(labels: list[str], index: int) -> str:
+    """The menu link of category ``index`` ("/" for the first, the home page)."""
+    return "/" if index == 0 else f"/{slugify(labels[index]) or f'c/{index}'}/"
+
+
+def nav_only_page(chrome: Chrome, category: int) -> str:
     """Junk: a category page with all the boilerplate but no article, only a notice."""
-    label = UI[chrome.lang].nav.split("|")[chrome.nav[-1]]
+    label = UI[chrome.lang].nav.split("|")[category]
     main = f"<h1>{_text(label)}</h1>\n<p>{_text(UI[chrome.lang].empty)}</p>"
     return render_document(chrome, main, label)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import mwxml
@@ -58,9 +58,8 @@ def _page_rows(
     if page.redirect:
         out.skip("redirect")
         return
-    revision = None
-    for revision in page:  # dumps of current pages carry one revision; keep the last
-        pass
+    revisions = list(page)  # dumps of current pages carry one revision; keep the last
+    revision = revisions[-1] if revisions else None
     wikitext = revision.text if revision is not None else None
     if not wikitext:
         out.skip("empty_page")
@@ -88,4 +87,4 @@ def _page_rows(
 def _timestamp(value: object) -> datetime | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(value.unix(), tz=timezone.utc)
+    return datetime.fromtimestamp(value.unix(), tz=UTC)

@@ -322,7 +322,9 @@ _FB_DROP_TAG = re.compile(
 )
 _FB_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _FB_TABLE = re.compile(r"^\{\|.*?(?:^\|\}|\Z)", re.DOTALL | re.MULTILINE)
-_FB_META_LINK = re.compile(r"\[\[%s[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]" % _META_PREFIX.pattern, re.I)
+_FB_META_LINK = re.compile(
+    r"\[\[%s[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]" % _META_PREFIX.pattern, re.I
+)
 _FB_LANG_LINK = re.compile(r"\[\[(?:[a-z]{2,3}(?:-[a-z0-9]{1,8})*|simple):[^\[\]]*\]\]")
 _FB_LINK = re.compile(r"\[\[:?(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
 _FB_EXT_LINK = re.compile(r"\[(?:https?:)?//[^\s\[\]]+[ \t]*([^\[\]\n]*)\]")

@@ -14,8 +14,14 @@ from tests.conftest import REPO
 
 def forage(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
-    return subprocess.run([sys.executable, "-m", "cluster.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "cluster.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_wrong_path_fails_fast_with_clear_message(tmp_path):
@@ -32,7 +38,9 @@ def test_unknown_format_and_bad_override(tmp_path):
     odd.write_text("hi")
     result = forage("curate", "--input", str(odd), "--output", str(tmp_path / "o"))
     assert result.returncode == 2 and "unknown input format" in result.stderr
-    result = forage("curate", "--input", str(odd), "--output", str(tmp_path / "o"), "--set", "langid.keep=en")
+    result = forage(
+        "curate", "--input", str(odd), "--output", str(tmp_path / "o"), "--set", "langid.keep=en"
+    )
     assert result.returncode == 2 and "no stage 'langid' in this recipe" in result.stderr
 
 
@@ -40,5 +48,6 @@ def test_demo_runs_on_its_generated_sample(tmp_path):
     result = forage("demo", "--output", str(tmp_path), "--pages", "60", "--set", "num_cpus=1")
     assert result.returncode == 0, result.stderr
     assert "documents:" in result.stdout and "kept" in result.stdout
-    kept = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/corpus/data/*.parquet')").fetchone()[0]
+    query = f"select count(*) from read_parquet('{tmp_path}/corpus/data/*.parquet')"
+    ((kept,),) = duckdb.sql(query).fetchall()
     assert 0 < kept <= 60

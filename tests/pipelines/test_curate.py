@@ -24,7 +24,9 @@ INPUTS = [str(p) for p in ACCEPTANCE_INPUTS]
 
 
 def kept_ids(out: Path) -> list[str]:
-    return sorted(duckdb.sql(f"select id from read_parquet('{out}/data/*.parquet')").fetchnumpy()["id"])
+    return sorted(
+        duckdb.sql(f"select id from read_parquet('{out}/data/*.parquet')").fetchnumpy()["id"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +58,28 @@ def test_truncated_input_is_counted_as_error(clean_run):
     (truncated,) = [i for i in result.manifest["inputs"] if i["path"] == str(TRUNCATED)]
     assert truncated["status"] == "error" and truncated["errors"] == 1
     assert "truncated record" in truncated["error"] and truncated["kept"] == 1
-    errors = duckdb.sql(f"select source_file, source_offset, error from read_parquet('{out}/errors/*.parquet')")
+    errors = duckdb.sql(
+        f"select source_file, source_offset, error from read_parquet('{out}/errors/*.parquet')"
+    )
     assert errors.fetchall() == [(str(TRUNCATED), 0, truncated["error"])]
 
 
 def test_shards_read_with_duckdb_and_pyarrow(clean_run):
     out, _ = clean_run
-    sources = dict(duckdb.sql(f"select source, count(*) from read_parquet('{out}/data/*.parquet') group by 1").fetchall())
+    sources = dict(
+        duckdb.sql(
+            f"select source, count(*) from read_parquet('{out}/data/*.parquet') group by 1"
+        ).fetchall()
+    )
     assert sources == {"warc": 39, "wet": 1, "wikipedia": 106}
     table = pq.read_table(out / "data")
     assert table.num_rows == 146 and table["id"].null_count == 0
     assert len(set(table["id"].to_pylist())) == 146
     assert "drop_reason" in table.column_names and "error" not in table.column_names
-    assert all(meta.row_group(0).column(0).compression == "ZSTD" for meta in
-               (pq.read_metadata(p) for p in (out / "data").glob("*.parquet")))
+    assert all(
+        meta.row_group(0).column(0).compression == "ZSTD"
+        for meta in (pq.read_metadata(p) for p in (out / "data").glob("*.parquet"))
+    )
 
 
 def test_rerun_skips_finished_inputs(clean_run, ray_local):
@@ -94,20 +104,30 @@ def test_rejected_rows_carry_reasons_and_match_stage_counts(ray_local, tmp_path)
         f"select dropped_by, drop_reason, count(*) from read_parquet('{tmp_path}/rejected/*.parquet') group by 1, 2"
     ).fetchall()
     assert rows and {(r[1], r[2]) for r in rows} == set(stage["reasons"].items())
-    assert {r[0] for r in rows} == {"text_length"} and stage["dropped"] == result.manifest["counts"]["rejected"]
+    assert {r[0] for r in rows} == {"text_length"} and stage["dropped"] == result.manifest[
+        "counts"
+    ]["rejected"]
 
 
 def test_jsonl_ids_survive_the_pipeline(ray_local, tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps({"id": f"my-{i}", "text": f"text {i}"}) + "\n" for i in range(50)))
+    src.write_text(
+        "".join(json.dumps({"id": f"my-{i}", "text": f"text {i}"}) + "\n" for i in range(50))
+    )
     curate([str(src)], str(tmp_path / "out"), load_recipe(None), quiet=True)
     assert kept_ids(tmp_path / "out") == sorted(f"my-{i}" for i in range(50))
 
 
 def _forage(*args: str) -> subprocess.Popen:
     env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
-    return subprocess.Popen([sys.executable, "-m", "cluster.cli", *args], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cluster.cli", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def test_killed_run_resumes_to_the_same_result(clean_run, tmp_path):

@@ -17,8 +17,15 @@ def test_default_recipe_runs_every_stage():
 def test_overrides_reach_stages_read_options_and_cpus(tmp_path):
     path = tmp_path / "r.yaml"
     path.write_text("stages:\n  - text_length: {mode: annotate}\n  - normalize\n")
-    recipe = load_recipe(str(path), ["text_length.min_chars=20", "normalize.whitespace=false",
-                                     "read.text_field=content", "num_cpus=1"])
+    recipe = load_recipe(
+        str(path),
+        [
+            "text_length.min_chars=20",
+            "normalize.whitespace=false",
+            "read.text_field=content",
+            "num_cpus=1",
+        ],
+    )
     assert recipe.stages[0].params == {"mode": "annotate", "min_chars": 20}
     assert recipe.stages[1].params == {"whitespace": False}
     assert recipe.read.text_field == "content" and recipe.num_cpus == 1
@@ -28,14 +35,20 @@ def test_overrides_reach_stages_read_options_and_cpus(tmp_path):
 
 def test_fingerprint_ignores_execution_settings():
     assert load_recipe(None, ["num_cpus=1"]).fingerprint() == load_recipe(None).fingerprint()
-    assert load_recipe(None, ["text_length.min_chars=5"]).fingerprint() != load_recipe(None).fingerprint()
+    assert (
+        load_recipe(None, ["text_length.min_chars=5"]).fingerprint()
+        != load_recipe(None).fingerprint()
+    )
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         (["gopher.x=1"], "no stage 'gopher' in this recipe"),
-        (["text_length.min_char=1"], "Unknown parameter 'min_char' for stage 'text_length'. Available: max_chars, min_chars, mode"),
+        (
+            ["text_length.min_char=1"],
+            "Unknown parameter 'min_char' for stage 'text_length'. Available: max_chars, min_chars, mode",
+        ),
         (["text_length.min_chars=abc"], "text_length.min_chars='abc' must be of type int"),
         (["text_length.mode=keep"], "mode='keep' must be 'drop' or 'annotate'"),
         (["num_cpus=0"], "num_cpus=0 must be a positive integer"),
@@ -51,7 +64,9 @@ def test_bad_overrides_say_what_to_fix(overrides, message):
 def test_unknown_stage_and_recipe(tmp_path):
     path = tmp_path / "r.yaml"
     path.write_text("stages: [{gopher: {}}]\n")
-    with pytest.raises(ConfigError, match="Unknown stage 'gopher'. Available: normalize, text_length"):
+    with pytest.raises(
+        ConfigError, match="Unknown stage 'gopher'. Available: normalize, text_length"
+    ):
         load_recipe(str(path))
     with pytest.raises(ConfigError, match="Unknown recipe 'nope'"):
         load_recipe("nope")

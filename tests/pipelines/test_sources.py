@@ -17,7 +17,9 @@ from tests.pipelines.readers.helpers import read_all
 
 
 def test_paths_globs_and_formats():
-    specs = resolve_inputs([str(WARC_DIR / "*.warc.gz"), str(WARC_DIR / "*.wet.gz"), str(ENWIKI)], ReadConfig())
+    specs = resolve_inputs(
+        [str(WARC_DIR / "*.warc.gz"), str(WARC_DIR / "*.wet.gz"), str(ENWIKI)], ReadConfig()
+    )
     formats = {s.path.rsplit("/", 1)[-1]: s.format for s in specs}
     assert formats["CC-MAIN-2024-22_whirlwind.warc.wet.gz"] == "wet"
     assert formats["dolma_sample-0000.warc.gz"] == "warc"

@@ -260,9 +260,8 @@ def test_texts_are_complete_and_encodable() -> None:
             size = len(text) if lang in ("zh", "ja") else len(text.split())
             assert (120 <= size <= 250) if lang in ("zh", "ja") else (60 <= size <= 150)
             sentences = split_sentences(text, lang)
-            assert len(sentences) >= 5 and "".join(sentences).replace(" ", "") == text.replace(
-                " ", ""
-            )
+            assert len(sentences) >= 5
+            assert "".join(sentences).replace(" ", "") == text.replace(" ", "")
     for lang, charset in LEGACY:
         strings = [s for pair in PARAGRAPHS[lang] for s in pair]
         strings += [str(value) for value in vars(UI[lang]).values()]

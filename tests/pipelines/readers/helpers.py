@@ -18,7 +18,9 @@ class ReadResult:
     end: dict
 
 
-def read_all(path: Path | str, config: ReadConfig | None = None, fmt: str | None = None) -> ReadResult:
+def read_all(
+    path: Path | str, config: ReadConfig | None = None, fmt: str | None = None
+) -> ReadResult:
     import json
 
     path = str(path)

@@ -13,7 +13,10 @@ import zstandard
 from pipelines.readers import ReadConfig
 from tests.pipelines.readers.helpers import read_all
 
-RECORDS = [{"id": f"doc-{i}", "text": f"Document number {i}.", "url": f"https://x.org/{i}"} for i in range(5)]
+RECORDS = [
+    {"id": f"doc-{i}", "text": f"Document number {i}.", "url": f"https://x.org/{i}"}
+    for i in range(5)
+]
 
 
 def _jsonl(records) -> bytes:
@@ -32,7 +35,9 @@ def test_jsonl_plain_and_compressed_keep_ids(tmp_path):
         (tmp_path / name).write_bytes(data)
         result = read_all(tmp_path / name)
         assert [d["id"] for d in result.docs] == [r["id"] for r in RECORDS], name
-        assert result.docs[2]["text"] == "Document number 2." and result.docs[2]["url"].endswith("/2")
+        assert result.docs[2]["text"] == "Document number 2." and result.docs[2]["url"].endswith(
+            "/2"
+        )
 
 
 def test_jsonl_configurable_fields_and_hashed_ids(tmp_path):
@@ -41,12 +46,16 @@ def test_jsonl_configurable_fields_and_hashed_ids(tmp_path):
     result = read_all(path, ReadConfig(text_field="content"))
     assert [d["text"] for d in result.docs] == ["hello there", "second"]
     ids = [d["id"] for d in result.docs]
-    assert len(set(ids)) == 2 and ids == [d["id"] for d in read_all(path, ReadConfig(text_field="content")).docs]
+    assert len(set(ids)) == 2 and ids == [
+        d["id"] for d in read_all(path, ReadConfig(text_field="content")).docs
+    ]
 
 
 def test_jsonl_bad_lines_are_errors_with_line_numbers(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_bytes(_jsonl(RECORDS[:2]) + b"{not json\n" + b'{"id": "x"}\n[1, 2]\n' + _jsonl(RECORDS[2:]))
+    path.write_bytes(
+        _jsonl(RECORDS[:2]) + b"{not json\n" + b'{"id": "x"}\n[1, 2]\n' + _jsonl(RECORDS[2:])
+    )
     result = read_all(path)
     assert len(result.docs) == 5
     messages = [e["error"] for e in result.errors]
@@ -74,11 +83,16 @@ def test_jsonl_huge_document_is_an_error(tmp_path):
 
 
 def test_parquet_reader_maps_columns_and_counts_null_text(tmp_path):
-    table = pa.table({"doc_id": ["a", "b", "c"], "body": ["one", None, "three"], "title": ["T", "U", "V"]})
+    table = pa.table(
+        {"doc_id": ["a", "b", "c"], "body": ["one", None, "three"], "title": ["T", "U", "V"]}
+    )
     path = tmp_path / "in.parquet"
     pq.write_table(table, path)
     result = read_all(path, ReadConfig(id_field="doc_id", text_field="body"))
-    assert [(d["id"], d["text"], d["title"]) for d in result.docs] == [("a", "one", "T"), ("c", "three", "V")]
+    assert [(d["id"], d["text"], d["title"]) for d in result.docs] == [
+        ("a", "one", "T"),
+        ("c", "three", "V"),
+    ]
     assert result.errors[0]["error"] == "row 1: null text"
 
 

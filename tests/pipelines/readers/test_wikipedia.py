@@ -29,7 +29,9 @@ def test_ltgwiki_namespaces_are_skipped():
 def test_utf16_dump_is_decoded(tmp_path):
     xml = LTGWIKI.read_text(encoding="utf-8")
     head = xml.split("\n", 1)[1]  # drop nothing: the sample has no XML declaration line
-    utf16 = '<?xml version="1.0" encoding="UTF-16"?>\n' + (xml if not xml.startswith("<?xml") else head)
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?>\n' + (
+        xml if not xml.startswith("<?xml") else head
+    )
     path = tmp_path / "ltg-utf16.xml"
     path.write_bytes(utf16.encode("utf-16"))
     result = read_all(path)
