@@ -9,67 +9,63 @@ import mwparserfromhell
 from mwparserfromhell.nodes import ExternalLink, Heading, HTMLEntity, Node, Tag, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
-# Namespace prefixes whose links are media or page metadata, never prose.
-# English names plus the de/fr/es/it/nl/pl/ru/lv/ltg ones seen most often.
+# Namespace prefixes whose links are media or page metadata, never prose. English names plus the
+# de/fr/es/it/nl/pl/ru/lv/ltg ones seen most often.
 _FILE_PREFIXES = frozenset(
-    {"file", "image", "media", "datei", "bild", "fichier", "archivo", "imagen",
-     "immagine", "bestand", "plik", "файл", "fails", "attēls"}
+    {"file", "image", "media", "datei", "bild", "fichier", "archivo", "imagen", "immagine",
+     "bestand", "plik", "файл", "fails", "attēls"}
 )  # fmt: skip
 _CATEGORY_PREFIXES = frozenset(
-    {"category", "kategorie", "catégorie", "categoría", "categoria", "categorie",
-     "kategoria", "категория", "kategoreja", "kategorija"}
+    {"category", "kategorie", "catégorie", "categoría", "categoria", "categorie", "kategoria",
+     "категория", "kategoreja", "kategorija"}
 )  # fmt: skip
-# Interlanguage prefixes are lowercase language codes ("de", "zh-yue",
-# "be-x-old"); requiring lowercase keeps titles such as "[[Ys: The Oath]]".
+# Interlanguage prefixes are lowercase language codes ("de", "zh-yue", "be-x-old"); requiring
+# lowercase keeps titles such as "[[Ys: The Oath]]".
 _LANG_PREFIX = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*|simple")
 
 # Tags whose content is not running prose (citations, formulas, media, tables).
 _DROP_TAGS = frozenset(
-    {"ref", "references", "gallery", "math", "chem", "ce", "score", "timeline",
-     "table", "imagemap", "graph", "hiero", "includeonly", "indicator",
-     "templatedata", "templatestyles", "mapframe", "maplink", "inputbox",
-     "categorytree", "noinclude"}
+    {"ref", "references", "gallery", "math", "chem", "ce", "score", "timeline", "table", "imagemap",
+     "graph", "hiero", "includeonly", "indicator", "templatedata", "templatestyles", "mapframe",
+     "maplink", "inputbox", "categorytree", "noinclude"}
 )  # fmt: skip
 # Block-level tags start and end a line so their text is not glued to neighbours.
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "blockquote", "center", "poem", "pre", "li", "dt", "dd", "ul",
-     "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "tr"}
+    {"p", "div", "blockquote", "center", "poem", "pre", "li", "dt", "dd", "ul", "ol", "dl", "h1",
+     "h2", "h3", "h4", "h5", "h6", "caption", "tr"}
 )  # fmt: skip
 # Back-matter sections: link lists and citations, not article prose.
 _DROPPED_SECTIONS = frozenset(
-    {"references", "external links", "see also", "further reading", "notes",
-     "bibliography", "sources", "footnotes", "citations", "notes and references",
-     "references and notes", "works cited",
-     "einzelnachweise", "weblinks", "literatur", "siehe auch", "anmerkungen",
-     "références", "liens externes", "voir aussi", "notes et références",
-     "bibliographie"}
+    {"references", "external links", "see also", "further reading", "notes", "bibliography",
+     "sources", "footnotes", "citations", "notes and references", "references and notes",
+     "works cited", "einzelnachweise", "weblinks", "literatur", "siehe auch", "anmerkungen",
+     "références", "liens externes", "voir aussi", "notes et références", "bibliographie"}
 )  # fmt: skip
 
 _REDIRECT = re.compile(r"\s*#\s*redirect\b", re.IGNORECASE)
-# Pre-pass patterns. MediaWiki strips comments and extension tags such as <ref>
-# before parsing wikitext, so removing them first is faithful; it also saves
-# ~40% of parse time because citation templates inside refs are never tokenized.
+# Pre-pass patterns. MediaWiki strips comments and extension tags such as <ref> before parsing
+# wikitext, so removing them first is faithful; it also saves ~40% of parse time because citation
+# templates inside refs are never tokenized.
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-# "[^<>]" (not "[^>]") and stopping at the next "<ref" keep every pattern
-# here linear on malformed input such as thousands of unclosed "<ref".
+# "[^<>]" (not "[^>]") and stopping at the next "<ref" keep every pattern here linear on malformed
+# input such as thousands of unclosed "<ref".
 _REF = re.compile(r"<ref\b[^<>]*/>|<ref\b[^<>]*>(?:(?!<ref\b).)*?</ref\s*>", re.DOTALL | re.I)
-# Wiki tables open/close at line start, HTML ones anywhere, and the two kinds
-# are mixed in the wild ("{|" closed by "</table>"). "\n" instead of a
-# MULTILINE "^" keeps this scan ~6x faster.
-_TABLE_TOKEN = re.compile(r"\n[ \t:]*(?:\{\||\|\})|<table\b|</table\b[^<>]*>?", re.IGNORECASE)
+# Wiki tables open/close at line start, HTML ones anywhere, and the two kinds are mixed in the wild
+# ("{|" closed by "</table>"). "\n" instead of a MULTILINE "^" keeps this scan ~6x faster.
+_TABLE_TOKEN = re.compile(r"\n[ \t:]*(?:\{\||\|\})|<table\b|</table\b[^<>\n]*>?", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^=[^\n]*=[ \t]*$", re.MULTILINE)
 _LINK_TOKEN = re.compile(r"\[\[|\]\]+")
 _META_PREFIX = re.compile(
-    r"[ \t]*(?:%s)[ \t]*:" % "|".join(sorted(_FILE_PREFIXES | _CATEGORY_PREFIXES)),
-    re.IGNORECASE,
+    r"[ \t]*(?:" + "|".join(sorted(_FILE_PREFIXES | _CATEGORY_PREFIXES)) + r")[ \t]*:", re.I
 )
 
-# mwparserfromhell backtracks over the rest of the page for every unclosed
-# "{{", "[[", "[http" or tag, which is quadratic: 4,000 unclosed "{{a|" take
-# ~14 s. Articles have a handful at most (<= 1 per page in the enwiki sample),
-# so a page with more goes straight to the regex fallback.
+# mwparserfromhell backtracks over the rest of the page for every unclosed "{{", "[[", "[http" or
+# tag, which is quadratic: 4,000 unclosed "{{a|" take ~14 s. Articles have a handful at most (<= 1
+# per page in the enwiki sample), so a page with more goes straight to the regex fallback.
 _MAX_UNCLOSED = 100
-_OPEN_TAG = re.compile(r"<(?!(?:br|hr|wbr|img)\b)[a-zA-Z][^<>]*(?<!/)>", re.IGNORECASE)
+# Any tag start counts, finished or not ("<span a='" is as slow); void and self-closing tags need no
+# closer.
+_OPEN_TAG = re.compile(r"<(?!(?:br|hr|wbr|img)\b)[a-zA-Z](?![^<>]*/>)", re.IGNORECASE)
 _CLOSE_TAG = re.compile(r"</[a-zA-Z]")
 
 _MAGIC_WORD = re.compile(r"__[A-Z]+__")
@@ -89,9 +85,9 @@ _SPACE_BEFORE_PUNCT = re.compile(r"[ \t](?=[,.)](?:\s|\Z))")
 _LINE_EDGE_SPACE = re.compile(r"[ \t]*\n[ \t]*")
 _PUNCT_ONLY_LINE = re.compile(r"^(?:[^\w\s]|_)(?:[^\w\n]|_)*$\n?", re.MULTILINE)
 _BLANK_RUN = re.compile(r"\n{3,}")
-# Rendering marks "line break here unless already at a line start" with this
-# control character (XML dumps cannot contain it); _tidy resolves it, so list
-# items and <div>s do not open blank lines that would split paragraphs.
+# Rendering marks "line break here unless already at a line start" with this control character (XML
+# dumps cannot contain it); _tidy resolves it, so list items and <div>s do not open blank lines that
+# would split paragraphs.
 _BREAK = "\x1f"
 _BREAK_RUN = re.compile(r"[ \t]*\n?[ \t]*(?:\x1f[ \t]*)+\n?")
 
@@ -171,8 +167,8 @@ def _drop_tables(text: str) -> str:
             if depth == 0:
                 spans.append((start - 1, match.end() - 1))
     if depth:
-        # MediaWiki closes an unclosed table at the end of the page; stopping at
-        # the next heading loses less prose if the table was never meant to be one.
+        # MediaWiki closes an unclosed table at the end of the page; stopping at the next heading
+        # loses less prose if the table was never meant to be one.
         heading = _HEADING_LINE.search(text, start - 1)
         spans.append((start - 1, heading.start() if heading else len(text)))
     return _cut(text, spans) if spans else text
@@ -186,8 +182,8 @@ def _drop_media_links(text: str) -> str:
         if match.group() == "[[":
             stack.append((match.start(), bool(_META_PREFIX.match(text, match.end()))))
             continue
-        # A run of k "]" closes k // 2 links, innermost first; an odd leading "]"
-        # ends an external link, as in "[[File:x|[http://y z]]]".
+        # A run of k "]" closes k // 2 links, innermost first; an odd leading "]" ends an external
+        # link, as in "[[File:x|[http://y z]]]".
         first_end = match.start() + len(match.group()) % 2 + 2
         for end in range(first_end, match.end() + 1, 2):
             if not stack:
@@ -294,8 +290,8 @@ def _render_tag(node: Tag) -> str:
     if name in ("br", "hr"):
         return _BREAK
     if node.wiki_markup and name in ("li", "dt", "dd"):
-        # Wiki list markers ("*", "#", ";", ":") are empty tags; the item text
-        # follows as sibling nodes, so only a line break is needed.
+        # Wiki list markers ("*", "#", ";", ":") are empty tags; the item text follows as sibling
+        # nodes, so only a line break is needed.
         return _BREAK
     inner = _render(node.contents)
     return f"{_BREAK}{inner}{_BREAK}" if name in _BLOCK_TAGS else inner
@@ -315,17 +311,17 @@ def _tidy(text: str) -> str:
     return _BLANK_RUN.sub("\n\n", text).strip()
 
 
-# Regex-only fallback. It deliberately shares no code path with the parser
-# route above, so whatever made that route fail cannot make this one fail too.
+# Regex-only fallback. It shares only a few patterns with the route above (no parser, no scanning
+# code), so whatever made that route fail cannot recur here.
 _FB_DROP_TAG = re.compile(
     r"<(math|gallery|score|timeline|chem|ce|table)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.I
 )
 _FB_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _FB_TABLE = re.compile(r"^\{\|.*?(?:^\|\}|\Z)", re.DOTALL | re.MULTILINE)
 _FB_META_LINK = re.compile(
-    r"\[\[%s[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]" % _META_PREFIX.pattern, re.I
+    r"\[\[" + _META_PREFIX.pattern + r"[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]", re.I
 )
-_FB_LANG_LINK = re.compile(r"\[\[(?:[a-z]{2,3}(?:-[a-z0-9]{1,8})*|simple):[^\[\]]*\]\]")
+_FB_LANG_LINK = re.compile(r"\[\[(?:" + _LANG_PREFIX.pattern + r"):[^\[\]]*\]\]")
 _FB_LINK = re.compile(r"\[\[:?(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
 _FB_EXT_LINK = re.compile(r"\[(?:https?:)?//[^\s\[\]]+[ \t]*([^\[\]\n]*)\]")
 _FB_BARE_URL = re.compile(r"https?://\S+")
