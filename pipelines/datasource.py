@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,15 +57,16 @@ class ProcessAndWrite:
         self.recipe = recipe
         self.out_dir = out_dir
         self.schema = schema
+        self.fingerprint = recipe.fingerprint()  # once, not per batch
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        key = self.recipe.fingerprint()
+        key = self.fingerprint
         if key not in self._cache:
             self._cache[key] = self.recipe.build_stages()
         for stage in self._cache[key]:
             batch = stage(batch)
         stats = write_parts(batch, self.out_dir, self.schema)
-        return pa.table({"stats": [_json(s) for s in stats]})
+        return pa.table({"stats": [json.dumps(s, default=str) for s in stats]})
 
 
 def build_dataset(
@@ -77,9 +79,3 @@ def build_dataset(
     return ds.map_batches(
         ProcessAndWrite(recipe, out_dir, schema), batch_size=None, batch_format="pyarrow"
     )
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, default=str)

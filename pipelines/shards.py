@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.errors import ForageError
+from pipelines.readers.base import input_key
 
 DATA, REJECTED, ERRORS = "data", "rejected", "errors"
 PROGRESS = "_progress"
@@ -94,11 +95,6 @@ def _write_file(table: pa.Table, out: Path, kind: str, stem: str) -> dict[str, A
 def _error_details(errors: pa.Table, limit: int = 50) -> list[dict[str, Any]]:
     cols = [S.SOURCE_RECORD, S.SOURCE_OFFSET, S.ERROR]
     return errors.select(cols).slice(0, limit).to_pylist()
-
-
-def input_key(path: str) -> str:
-    """Same key as InputSpec.key: the first 12 hex digits of the path's SHA-1."""
-    return hashlib.sha1(path.encode()).hexdigest()[:12]
 
 
 class ShardStore:

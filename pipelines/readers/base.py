@@ -38,8 +38,12 @@ class InputSpec:
 
     @property
     def key(self) -> str:
-        """A short stable key for file names and markers."""
-        return hashlib.sha1(self.path.encode()).hexdigest()[:12]
+        return input_key(self.path)
+
+
+def input_key(path: str) -> str:
+    """A short stable key of an input path, naming its parts and its completion marker."""
+    return hashlib.sha1(path.encode()).hexdigest()[:12]
 
 
 def hashed_id(source_file: str, offset: int | str) -> str:

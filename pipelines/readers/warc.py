@@ -29,23 +29,35 @@ def read_warc(spec: InputSpec, config: ReadConfig) -> Iterator[pa.Table]:
     the next gzip member (or ``WARC/1.`` line) and counts the skipped span as one error.
     """
     out = BlockBuilder(spec, config)
-    # fastwarc detects gzip/zstd members itself, so the raw stream is passed undecoded.
-    with open_binary(spec.path, decompress=False, storage_options=config.storage_options) as f:
-        start, resyncs = 0, 0
-        while start is not None:
-            last = start
-            try:
-                for record in ArchiveIterator(f, parse_http=True, stream_detect=True):
-                    last = record.stream_pos  # absolute: fastwarc starts at f.tell()
-                    yield from _record_rows(record, last, out, config)
-                break
-            except (OSError, ValueError, EOFError) as exc:
-                resyncs += 1
-                start = _resync(f, last + 1) if resyncs <= MAX_RESYNCS else None
-                where = f"resuming at offset {start}" if start is not None else "rest of file lost"
-                msg = f"corrupt data after offset {last} ({where}): {type(exc).__name__}: {exc}"
-                yield from out.error(msg, offset=last, source=spec.format)
+    try:  # fastwarc detects gzip/zstd members itself, so the raw stream is passed undecoded
+        f = open_binary(spec.path, decompress=False, storage_options=config.storage_options)
+    except OSError as exc:  # vanished file, network failure, denied: counted, not fatal
+        yield from out.error(
+            f"cannot open: {type(exc).__name__}: {exc}", offset=None, source=spec.format
+        )
+    else:
+        with f:
+            yield from _read_records(f, out, config, spec.format)
     yield from out.finish()
+
+
+def _read_records(
+    f: BinaryIO, out: BlockBuilder, config: ReadConfig, fmt: str
+) -> Iterator[pa.Table]:
+    start, resyncs = 0, 0
+    while start is not None:
+        last = start
+        try:
+            for record in ArchiveIterator(f, parse_http=True, stream_detect=True):
+                last = record.stream_pos  # absolute: fastwarc starts at f.tell()
+                yield from _record_rows(record, last, out, config)
+            break
+        except (OSError, ValueError, EOFError) as exc:
+            resyncs += 1
+            start = _resync(f, last + 1) if resyncs <= MAX_RESYNCS else None
+            where = f"resuming at offset {start}" if start is not None else "rest of file lost"
+            msg = f"corrupt data after offset {last} ({where}): {type(exc).__name__}: {exc}"
+            yield from out.error(msg, offset=last, source=fmt)
 
 
 def _resync(f: BinaryIO, offset: int) -> int | None:

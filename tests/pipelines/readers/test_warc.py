@@ -79,3 +79,9 @@ def test_oversized_record_is_an_error_not_loaded():
     result = read_all(DOLMA, ReadConfig(max_record_bytes=50_000))
     big = [e for e in result.errors if "exceeds read.max_record_bytes=50,000" in e["error"]]
     assert big and len(result.docs) + len(big) == 22
+
+
+def test_input_that_vanished_before_reading_is_an_error(tmp_path):
+    result = read_all(tmp_path / "gone.warc.gz")
+    (error,) = result.errors
+    assert error["error"].startswith("cannot open: FileNotFoundError") and not result.docs
