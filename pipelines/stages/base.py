@@ -46,14 +46,28 @@ class FilterConfig(StageConfig):
 class Filter(Stage):
     """Computes signals on the rows still alive and names the first rule each row fails.
 
-    Subclasses implement ``evaluate(batch) -> (signals, reasons)`` over live rows only:
-    ``signals`` maps output column → array, ``reasons`` is a string array (null = passes).
+    Two halves, so thresholds can be re-applied later without recomputing (``forage filter``):
+
+    - ``signals(batch) -> {column: array}``: the measurements, one per live row, written as columns
+      in both modes (``output_fields`` declares them);
+    - ``reasons(table) -> string array``: the verdict from those columns (plus document columns such
+      as ``language``), null where the row passes, else the first failing rule's reason string.
     """
 
     Config: ClassVar[type[StageConfig]] = FilterConfig
 
-    def evaluate(self, batch: pa.Table) -> tuple[dict[str, pa.Array], pa.Array]:
+    def signals(self, batch: pa.Table) -> dict[str, pa.Array]:
         raise NotImplementedError
+
+    def reasons(self, table: pa.Table) -> pa.Array:
+        raise NotImplementedError
+
+    def evaluate(self, batch: pa.Table) -> tuple[dict[str, pa.Array], pa.Array]:
+        signals = self.signals(batch)
+        table = batch
+        for name, values in signals.items():
+            table = _set_column(table, name, values)
+        return signals, self.reasons(table)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         alive = pc.is_null(batch[S.DROP_REASON]).to_numpy(zero_copy_only=False)

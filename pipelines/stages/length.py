@@ -34,9 +34,12 @@ class TextLength(Filter):
     Config = TextLengthConfig
     output_fields = (pa.field(CHAR_COUNT, pa.int64()),)
 
-    def evaluate(self, batch: pa.Table) -> tuple[dict[str, pa.Array], pa.Array]:
-        chars = pc.fill_null(pc.utf8_length(batch[S.TEXT]), 0).cast(pa.int64())
-        reasons = pc.case_when(
+    def signals(self, batch: pa.Table) -> dict[str, pa.Array]:
+        return {CHAR_COUNT: pc.fill_null(pc.utf8_length(batch[S.TEXT]), 0).cast(pa.int64())}
+
+    def reasons(self, table: pa.Table) -> pa.Array:
+        chars = table[CHAR_COUNT]
+        return pc.case_when(
             pc.make_struct(
                 pc.equal(chars, 0),
                 pc.less(chars, self.config.min_chars),
@@ -46,4 +49,3 @@ class TextLength(Filter):
             "too_short",
             "too_long",
         )
-        return {CHAR_COUNT: chars}, reasons

@@ -1,0 +1,1 @@
+"""Model files the stages load: the stock language-ID model and fastText classifiers."""
