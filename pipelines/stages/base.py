@@ -84,6 +84,29 @@ class Filter(Stage):
         return batch
 
 
+def above(values, threshold) -> pa.Array:
+    """``values > threshold``; false where the value is null or the rule is off (None)."""
+    if threshold is None:
+        return pa.repeat(False, len(values))
+    return pc.fill_null(pc.greater(values, threshold), False)
+
+
+def below(values, threshold) -> pa.Array:
+    """``values < threshold``; false where the value is null or the rule is off (None)."""
+    if threshold is None:
+        return pa.repeat(False, len(values))
+    return pc.fill_null(pc.less(values, threshold), False)
+
+
+def first_reason(rules: list[tuple[pa.Array, str]], rows: int) -> pa.Array:
+    """The reason of the first rule that fires per row; null where none does."""
+    if not rules:
+        return pa.nulls(rows, pa.string())
+    names = [str(i) for i in range(len(rules))]
+    conditions = pc.make_struct(*[cond for cond, _ in rules], field_names=names)
+    return pc.case_when(conditions, *[reason for _, reason in rules])
+
+
 def _scatter(values: pa.Array | pa.ChunkedArray, mask: np.ndarray) -> pa.Array:
     """Spread ``values`` (one per True in ``mask``) to full length, nulls where mask is False."""
     if mask.all():
