@@ -12,7 +12,7 @@ import bisect
 
 import numpy as np
 
-from pipelines.stages.text import Flat
+from pipelines.stages.text import Flat, first_occurrence_ids
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
@@ -25,15 +25,22 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 
 class NGrams:
-    """Word n-grams of every document in a batch, for n = 1, 2, ... in turn."""
+    """Word n-grams of every document in a batch, for n = 1, 2, ... in turn (``grow``).
+
+    Only n-grams that occur twice in their document matter beyond the first n-gram, and an
+    (n+1)-gram can repeat only where its n-gram prefix does, so each step hashes the positions that
+    repeated at the step before: a shrinking set, not the whole batch nine times.
+    """
 
     def __init__(self, words: Flat, ids: np.ndarray) -> None:
         self.words = words
         self.lengths = words.lengths()
         self.cum = np.concatenate(([0], np.cumsum(self.lengths)))
+        self.doc_start = np.concatenate(([0], np.cumsum(words.counts)[:-1]))
         self.ids = ids.astype(np.uint64)
         self.n = 1
         self.hash = _mix(self.ids + _MUL)
+        self._group(np.arange(len(ids), dtype=np.int64))
 
     def grow(self) -> None:
         """From n-grams to (n+1)-grams (positions keep their start word)."""
@@ -41,24 +48,20 @@ class NGrams:
             nxt = self.ids[self.n :]
             self.hash = _mix(self.hash[: len(nxt)] * _MUL + nxt + np.uint64(self.n))
         self.n += 1
+        repeated = self.pos[self.counts[self.group] >= 2]
+        self._group(repeated)
 
-    def _valid(self) -> np.ndarray:
-        """Start positions whose n-gram stays inside one document."""
+    def _group(self, candidates: np.ndarray) -> None:
+        """Group the candidate start positions whose n-gram stays inside one document."""
         parent = self.words.parent
-        count = len(parent) - self.n + 1
-        if count <= 0:
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(parent[:count] == parent[self.n - 1 :])
-
-    def _groups(self):
-        pos = self._valid()
-        parent = self.words.parent[pos]
+        end = candidates + self.n - 1
+        inside = end < len(parent)
+        inside[inside] = parent[candidates[inside]] == parent[end[inside]]
+        self.pos = candidates[inside]
         with np.errstate(over="ignore"):
-            key = _mix(self.hash[pos] ^ (parent.astype(np.uint64) * _MUL))
-        uniq, first, inverse, counts = np.unique(
-            key, return_index=True, return_inverse=True, return_counts=True
-        )
-        return pos, parent, first, inverse, counts
+            key = _mix(self.hash[self.pos] ^ (parent[self.pos].astype(np.uint64) * _MUL))
+        self.group, self.first = first_occurrence_ids(key)
+        self.counts = np.bincount(self.group, minlength=len(self.first))
 
     def char_length(self, pos: np.ndarray, spaces: bool) -> np.ndarray:
         chars = self.cum[pos + self.n] - self.cum[pos]
@@ -69,32 +72,39 @@ class NGrams:
 
         Ties go to the n-gram seen first (``Counter.most_common``); 0 when there is none.
         """
-        out = np.zeros(self.words.rows, dtype=np.int64)
-        pos, parent, first, _, counts = self._groups()
-        if not len(pos):
+        words = self.words
+        out = np.zeros(words.rows, dtype=np.int64)
+        has = words.counts >= self.n  # no repeat: the first n-gram, once
+        out[has] = self.char_length(self.doc_start[has], spaces=True)
+        repeated = np.flatnonzero(self.counts >= 2)
+        if not len(repeated):
             return out
-        group_parent = parent[first]
-        order = np.lexsort((first, -counts, group_parent))
-        is_head = np.ones(len(order), dtype=bool)
-        is_head[1:] = group_parent[order][1:] != group_parent[order][:-1]
-        best = order[is_head]
-        out[group_parent[best]] = counts[best] * self.char_length(pos[first[best]], spaces=True)
+        # Group ids rise with first occurrence, so each document's groups are one contiguous run.
+        counts, first = self.counts[repeated], self.first[repeated]
+        group_parent = words.parent[self.pos[first]]
+        big = len(repeated) + 1
+        score = counts * big + (big - 1 - np.arange(len(repeated)))
+        starts = np.flatnonzero(np.diff(group_parent, prepend=-1))
+        best = big - 1 - np.maximum.reduceat(score, starts) % big
+        docs = group_parent[starts]
+        out[docs] = counts[best] * self.char_length(self.pos[first[best]], spaces=True)
         return out
 
     def duplicated_chars(self) -> np.ndarray:
         """Per document: characters (no spaces) in repeated n-grams, greedy left-to-right scan."""
         out = np.zeros(self.words.rows, dtype=np.int64)
-        pos, parent, first, inverse, _ = self._groups()
-        seen_before = first[inverse] != np.arange(len(pos))
+        seen_before = self.first[self.group] != np.arange(len(self.pos))
         candidates = np.flatnonzero(seen_before)
         if not len(candidates):
             return out
-        first_pos = pos[first[inverse]]
+        pos, group = self.pos[candidates], self.group[candidates]
+        first_pos = self.pos[self.first[group]]
         chars = self.char_length(pos, spaces=False)
-        bounds = np.flatnonzero(np.diff(parent[candidates])) + 1
-        for group in np.split(candidates, bounds):
-            out[parent[group[0]]] = _greedy_scan(
-                pos[group], inverse[group], first_pos[group], chars[group], self.n
+        parent = self.words.parent[pos]
+        bounds = np.flatnonzero(np.diff(parent)) + 1
+        for chunk in np.split(np.arange(len(pos)), bounds):
+            out[parent[chunk[0]]] = _greedy_scan(
+                pos[chunk], group[chunk], first_pos[chunk], chars[chunk], self.n
             )
         return out
 

@@ -139,6 +139,21 @@ def element_ids(flat: Flat) -> np.ndarray:
     return flat.values.dictionary_encode().indices.to_numpy().astype(np.int64)
 
 
+def first_occurrence_ids(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Equal keys → equal ids, numbered 0, 1, ... in order of first occurrence (a hash table).
+
+    Returns the ids and, per id, the position of its first occurrence.
+    """
+    if not len(key):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ids = pc.dictionary_encode(pa.array(key)).indices.to_numpy().astype(np.int64)
+    seen = np.maximum.accumulate(ids)
+    is_first = np.empty(len(ids), dtype=bool)
+    is_first[0] = True
+    is_first[1:] = ids[1:] > seen[:-1]
+    return ids, np.flatnonzero(is_first)
+
+
 def duplicates(flat: Flat, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per row: how many elements repeat an earlier one, and the characters in those repeats.
 
@@ -146,9 +161,8 @@ def duplicates(flat: Flat, ids: np.ndarray | None = None) -> tuple[np.ndarray, n
     """
     if ids is None:
         ids = element_ids(flat)
-    key = flat.parent * (int(ids.max(initial=0)) + 1) + ids
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    repeat = first[inverse] != np.arange(len(key))
+    group, first = first_occurrence_ids(flat.parent * (int(ids.max(initial=0)) + 1) + ids)
+    repeat = first[group] != np.arange(len(group))
     return flat.sum(repeat), flat.sum(np.where(repeat, flat.lengths(), 0))
 
 
