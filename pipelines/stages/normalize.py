@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from pipelines import schema as S
 from pipelines.stages.base import Stage, StageConfig
+from pipelines.stages.text import text_changed
 
 # Applied in order with RE2 over the whole column (vectorized, no per-row Python).
 WHITESPACE_RULES = (
@@ -51,7 +52,8 @@ class Normalize(Stage):
             for pattern, replacement in WHITESPACE_RULES:
                 text = pc.replace_substring_regex(text, pattern, replacement)
             text = pc.utf8_trim_whitespace(text)
-        return batch.set_column(batch.schema.get_field_index(S.TEXT), S.TEXT, text)
+        batch = batch.set_column(batch.schema.get_field_index(S.TEXT), S.TEXT, text)
+        return text_changed(batch)
 
     def _fix_mojibake(self, text: pa.ChunkedArray) -> pa.Array:
         # ftfy is per-string Python; pure-ASCII documents cannot carry mojibake, so skip them.

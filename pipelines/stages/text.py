@@ -54,6 +54,23 @@ _THAI_LAO_SYLLABLE = (r"([\x{0E40}-\x{0E44}\x{0EC0}-\x{0EC4}])", " \\1")
 _SYMBOL_WORD = r"^[\pP\pS\pC]+$"
 
 
+# A transient column: the word tokens of the current text, computed by the first filter that needs
+# them and reused by the next ones in the batch. Not in the shard schema, so never written.
+WORDS = "_words"
+
+
+def batch_words(batch: pa.Table) -> pa.ListArray:
+    """Word tokens of ``batch``'s text, from the transient column when an earlier filter made it."""
+    if WORDS in batch.column_names:
+        return batch[WORDS].combine_chunks()
+    return words(text_column(batch))
+
+
+def text_changed(batch: pa.Table) -> pa.Table:
+    """Drop derived columns after a stage rewrote the text."""
+    return batch.drop_columns([WORDS]) if WORDS in batch.column_names else batch
+
+
 def text_column(batch: pa.Table) -> pa.Array:
     """The ``text`` column as one array, nulls as empty strings."""
     return pc.fill_null(batch["text"].combine_chunks(), "")
