@@ -4,8 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# DataTrove, the baseline of benchmarks/filters.py, lives in its own venv, never in .venv.
+DT_VENV := .venv-datatrove
+DT_STAMP := $(DT_VENV)/.installed
+# DataTrove 0.10.1 plus what its FineWeb steps import (WarcReader: warcio, cchardet, magic, which
+# needs the system's libmagic1; Trafilatura < 1.12 with lxml's split-out cleaner; LanguageFilter:
+# fastText, fasteners; Gopher/C4/FineWeb: spaCy's blank English tokenizer, regex).
+DATATROVE_PKGS := datatrove==0.10.1 numpy==2.4.6 warcio==1.8.1 faust-cchardet==3.2.0 \
+	python-magic==0.4.27 trafilatura==1.11.0 lxml_html_clean==0.4.6 \
+	fasttext-numpy2-wheel==0.9.2 fasteners==0.20 spacy==3.8.18 regex==2026.11.19
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-filters clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,5 +40,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 
+$(DT_STAMP): Makefile
+	test -x $(DT_VENV)/bin/python || $(PYTHON) -m venv $(DT_VENV)
+	$(DT_VENV)/bin/pip install -q $(DATATROVE_PKGS)
+	touch $(DT_STAMP)
+
+# make bench-filters [BENCH_ARGS="--copies 5 --pages 300"]
+bench-filters: $(STAMP) $(DT_STAMP)
+	$(BIN)/python benchmarks/filters.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) $(DT_VENV) demo-out .pytest_cache

@@ -1,4 +1,4 @@
-"""The ``forage`` command line: curate, demo (later: pretrain, submit, refresh, ...)."""
+"""The ``forage`` command line: curate, filter, demo, quality train (later: pretrain, submit, ...)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,36 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--pages", type=int, default=240, help="pages in the generated crawl")
     _add_common(demo)
     demo.set_defaults(run=_run_demo)
+
+    refilter = sub.add_parser(
+        "filter", help="re-apply a recipe's filter thresholds to a corpus from its stored signals"
+    )
+    refilter.add_argument("--input", required=True, metavar="CORPUS", help="a curated corpus")
+    refilter.add_argument("--recipe", required=True, metavar="NAME|FILE", help="filters only")
+    refilter.add_argument("--output", required=True, metavar="DIR", help="the new corpus")
+    _add_common(refilter)
+    refilter.set_defaults(run=_run_filter)
+    _add_quality(sub)
     return parser
+
+
+def _add_quality(sub: argparse._SubParsersAction) -> None:
+    quality = sub.add_parser("quality", help="model-based quality: train a fastText classifier")
+    actions = quality.add_subparsers(dest="action", required=True, metavar="ACTION")
+    train = actions.add_parser(
+        "train", help="train hq (e.g. Wikipedia) vs lq (e.g. web) and print held-out metrics"
+    )
+    train.add_argument("--positive", required=True, metavar="CORPUS", help="high-quality corpus")
+    train.add_argument("--negative", required=True, metavar="CORPUS", help="low-quality corpus")
+    train.add_argument("--output", required=True, metavar="FILE", help="model file (.bin/.ftz)")
+    # Unset options keep QualityTrainConfig's defaults (one place for them).
+    train.add_argument("--max-docs", type=int, metavar="N", help="per class (balanced)")
+    train.add_argument("--epoch", type=int, metavar="N")
+    train.add_argument("--lr", type=float, metavar="RATE", help="learning rate")
+    train.add_argument("--dim", type=int, metavar="N")
+    train.add_argument("--bucket", type=int, metavar="N", help="hashed n-gram rows")
+    train.add_argument("--quantize", action="store_true", help="a few MB instead of dim*bucket*4")
+    train.set_defaults(run=_run_quality_train)
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -82,10 +111,35 @@ def _run_curate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_filter(args: argparse.Namespace) -> int:
+    from cluster.summary import print_summary
+    from pipelines.recipe import load_recipe
+    from pipelines.refilter import refilter
+
+    manifest = refilter(args.input, args.output, load_recipe(args.recipe, args.overrides))
+    if not args.quiet:
+        print_summary(manifest, f"{args.output}/_manifest.json")
+    return 0
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     from cluster.demo import run_demo
 
     return run_demo(args.output, pages=args.pages, overrides=args.overrides, quiet=args.quiet)
+
+
+def _run_quality_train(args: argparse.Namespace) -> int:
+    from pipelines.models.quality import QualityTrainConfig, train_quality_model
+
+    names = ("max_docs", "epoch", "lr", "dim", "bucket")
+    options = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
+    config = QualityTrainConfig(quantize=args.quantize, **options)
+    r = train_quality_model(args.positive, args.negative, args.output, config)
+    print(f"model: {r.model_path}")
+    print(f"documents: {r.train_docs:,} per class for training, {r.valid_docs:,} held out")
+    scores = f"precision {r.precision:.3f}  recall {r.recall:.3f}  accuracy {r.accuracy:.3f}"
+    print(f"held-out: {scores}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,10 +8,31 @@ from typing import Any
 
 from pipelines.errors import ConfigError
 from pipelines.stages.base import Filter, Stage, StageConfig
+from pipelines.stages.c4 import C4Quality
+from pipelines.stages.fineweb import FineWebQuality
+from pipelines.stages.gopher import GopherQuality
+from pipelines.stages.gopher_repetition import GopherRepetition
+from pipelines.stages.langid import LangId
 from pipelines.stages.length import TextLength
 from pipelines.stages.normalize import Normalize
+from pipelines.stages.quality_classifier import QualityClassifier
+from pipelines.stages.url_filter import UrlFilter
 
-STAGES: dict[str, type[Stage]] = {cls.name: cls for cls in (Normalize, TextLength)}
+# Pipeline order (the web recipe lists them in this order).
+STAGES: dict[str, type[Stage]] = {
+    cls.name: cls
+    for cls in (
+        UrlFilter,
+        Normalize,
+        TextLength,
+        LangId,
+        GopherRepetition,
+        GopherQuality,
+        C4Quality,
+        FineWebQuality,
+        QualityClassifier,
+    )
+}
 
 
 def stage_class(name: str) -> type[Stage]:
@@ -49,7 +70,24 @@ def build_stage(name: str, params: dict[str, Any] | None = None) -> Stage:
 
 
 def _check_type(where: str, value: Any, hint: Any) -> Any:
-    """Check simple scalar types (YAML gives ints for floats and strings for anything)."""
+    """Check scalar, optional and list types (YAML gives ints for floats, strings for anything)."""
+    args = typing.get_args(hint)
+    if type(None) in args:  # X | None
+        if value is None:
+            return None
+        (hint,) = [a for a in args if a is not type(None)]
+        args = typing.get_args(hint)
+    if typing.get_origin(hint) is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}={value!r} must be a mapping")
+        return {
+            _check_type(f"{where} key", k, args[0]): _check_type(f"{where}[{k}]", v, args[1])
+            for k, v in value.items()
+        }
+    if typing.get_origin(hint) is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}={value!r} must be a list")
+        return [_check_type(f"{where}[{i}]", v, args[0]) for i, v in enumerate(value)]
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint in (int, float, str, bool) and not isinstance(value, hint):

@@ -69,19 +69,32 @@ class Filter(Stage):
             table = _set_column(table, name, values)
         return signals, self.reasons(table)
 
+    @property
+    def signal_columns(self) -> tuple[str, ...]:
+        """The columns ``reasons`` reads (``forage filter`` checks a corpus has them)."""
+        return tuple(f.name for f in self.output_fields)
+
     def __call__(self, batch: pa.Table) -> pa.Table:
         alive = pc.is_null(batch[S.DROP_REASON]).to_numpy(zero_copy_only=False)
         signals, reasons = self.evaluate(batch.filter(alive) if not alive.all() else batch)
         for name, values in signals.items():
             batch = _set_column(batch, name, _scatter(values, alive))
-        if self.config.mode == "drop":
-            reasons = _scatter(reasons, alive)
-            dropped = pc.is_valid(reasons)
-            new_reason = pc.if_else(dropped, reasons, batch[S.DROP_REASON])
-            new_by = pc.if_else(dropped, pa.scalar(self.name), batch[S.DROPPED_BY])
-            batch = _set_column(batch, S.DROP_REASON, new_reason)
-            batch = _set_column(batch, S.DROPPED_BY, new_by)
-        return batch
+        return self._mark(batch, reasons, alive)
+
+    def reapply(self, batch: pa.Table) -> pa.Table:
+        """Decide again from stored signal columns, without recomputing them."""
+        alive = pc.is_null(batch[S.DROP_REASON]).to_numpy(zero_copy_only=False)
+        return self._mark(batch, self.reasons(batch.filter(alive)), alive)
+
+    def _mark(self, batch: pa.Table, reasons: pa.Array, alive: np.ndarray) -> pa.Table:
+        if self.config.mode != "drop":
+            return batch
+        reasons = _scatter(reasons, alive)
+        dropped = pc.is_valid(reasons)
+        new_reason = pc.if_else(dropped, reasons, batch[S.DROP_REASON])
+        new_by = pc.if_else(dropped, pa.scalar(self.name), batch[S.DROPPED_BY])
+        batch = _set_column(batch, S.DROP_REASON, new_reason)
+        return _set_column(batch, S.DROPPED_BY, new_by)
 
 
 def above(values, threshold) -> pa.Array:

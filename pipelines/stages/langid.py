@@ -49,6 +49,8 @@ class LangId(Filter):
     Config = LangIdConfig
     output_fields = (pa.field(LANGUAGE_TOP, TOP_TYPE),)
 
+    signal_columns = (S.LANGUAGE, S.LANGUAGE_SCORE)
+
     def __init__(self, config: LangIdConfig | None = None) -> None:
         super().__init__(config)
         path = self.config.model_path or str(ft.stock_lid_path())

@@ -97,8 +97,8 @@ def words(text: pa.Array) -> pa.ListArray:
 
 def lines(text: pa.Array) -> pa.ListArray:
     """``str.splitlines()`` per document: no trailing empty line, ``""`` has no lines."""
-    text = pc.replace_substring_regex(text, "(?:" + LINE_BREAK + ")$", "")
-    return _empty_when_blank(text, pc.split_pattern_regex(text, LINE_BREAK))
+    body = pc.replace_substring_regex(text, "(?:" + LINE_BREAK + ")$", "")
+    return _empty_when_blank(text, pc.split_pattern_regex(body, LINE_BREAK))
 
 
 def _empty_when_blank(text: pa.Array, split: pa.ListArray) -> pa.ListArray:

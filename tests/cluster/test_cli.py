@@ -10,6 +10,7 @@ import time
 import duckdb
 
 from tests.conftest import REPO
+from tests.pipelines.quality_corpora import write_corpora
 
 
 def forage(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -41,7 +42,11 @@ def test_unknown_format_and_bad_override(tmp_path):
     result = forage(
         "curate", "--input", str(odd), "--output", str(tmp_path / "o"), "--set", "langid.keep=en"
     )
-    assert result.returncode == 2 and "no stage 'langid' in this recipe" in result.stderr
+    assert result.returncode == 2 and "langid.keep='en' must be a list" in result.stderr
+    result = forage(
+        "curate", "--input", str(odd), "--output", str(tmp_path / "o"), "--set", "url_filter.x=1"
+    )
+    assert result.returncode == 2 and "no stage 'url_filter' in this recipe" in result.stderr
 
 
 def test_demo_runs_on_its_generated_sample(tmp_path):
@@ -51,3 +56,16 @@ def test_demo_runs_on_its_generated_sample(tmp_path):
     query = f"select count(*) from read_parquet('{tmp_path}/corpus/data/*.parquet')"
     ((kept,),) = duckdb.sql(query).fetchall()
     assert 0 < kept <= 60
+
+
+def test_quality_train_prints_held_out_metrics(tmp_path):
+    positive, negative = write_corpora(tmp_path, n_pos=200, n_neg=200)
+    model = tmp_path / "quality.bin"
+    args = ["--positive", positive, "--negative", negative, "--output", str(model)]
+    result = forage("quality", "train", *args, "--max-docs", "150", "--bucket", "20000")
+    assert result.returncode == 0, result.stderr
+    assert "135 per class for training, 15 held out" in result.stdout
+    accuracy = float(result.stdout.split("accuracy ")[1].split()[0])
+    assert accuracy > 0.9 and model.is_file()
+    result = forage("quality", "train", *args[:1], str(tmp_path / "nope"), *args[2:])
+    assert result.returncode == 2 and "nope does not exist" in result.stderr

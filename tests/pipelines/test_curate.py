@@ -32,7 +32,7 @@ def kept_ids(out: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def clean_run(ray_local, tmp_path_factory):
     out = tmp_path_factory.mktemp("clean")
-    result = curate(INPUTS, str(out), load_recipe(None), quiet=True)
+    result = curate(INPUTS, str(out), load_recipe("ingest"), quiet=True)
     return out, result
 
 
@@ -84,7 +84,7 @@ def test_shards_read_with_duckdb_and_pyarrow(clean_run):
 
 def test_rerun_skips_finished_inputs(clean_run, ray_local):
     out, first = clean_run
-    again = curate(INPUTS, str(out), load_recipe(None), quiet=True)
+    again = curate(INPUTS, str(out), load_recipe("ingest"), quiet=True)
     assert again.resumed_inputs == 5
     assert again.manifest["counts"] == first.manifest["counts"]
     assert again.manifest["files"] == first.manifest["files"]
@@ -93,11 +93,11 @@ def test_rerun_skips_finished_inputs(clean_run, ray_local):
 def test_other_recipe_on_same_output_is_refused(clean_run):
     out, _ = clean_run
     with pytest.raises(ForageError, match="different recipe"):
-        curate(INPUTS, str(out), load_recipe(None, ["text_length.min_chars=10"]), quiet=True)
+        curate(INPUTS, str(out), load_recipe("ingest", ["text_length.min_chars=10"]), quiet=True)
 
 
 def test_rejected_rows_carry_reasons_and_match_stage_counts(ray_local, tmp_path):
-    recipe = load_recipe(None, ["text_length.min_chars=3000"])
+    recipe = load_recipe("ingest", ["text_length.min_chars=3000"])
     result = curate(INPUTS[:3], str(tmp_path), recipe, quiet=True)
     stage = result.manifest["stages"][1]
     rows = duckdb.sql(
@@ -114,7 +114,7 @@ def test_jsonl_ids_survive_the_pipeline(ray_local, tmp_path):
     src.write_text(
         "".join(json.dumps({"id": f"my-{i}", "text": f"text {i}"}) + "\n" for i in range(50))
     )
-    curate([str(src)], str(tmp_path / "out"), load_recipe(None), quiet=True)
+    curate([str(src)], str(tmp_path / "out"), load_recipe("ingest"), quiet=True)
     assert kept_ids(tmp_path / "out") == sorted(f"my-{i}" for i in range(50))
 
 
@@ -133,7 +133,8 @@ def _forage(*args: str) -> subprocess.Popen:
 def test_killed_run_resumes_to_the_same_result(clean_run, tmp_path):
     out, clean = clean_run
     killed = tmp_path / "killed"
-    args = ["curate", "--input", *INPUTS, "--output", str(killed), "--quiet", "--set", "num_cpus=1"]
+    args = ["curate", "--input", *INPUTS, "--output", str(killed), "--recipe", "ingest"]
+    args += ["--quiet", "--set", "num_cpus=1"]
     proc = _forage(*args)
     deadline = time.monotonic() + 120
     markers: list[Path] = []

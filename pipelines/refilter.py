@@ -1,0 +1,113 @@
+"""``forage filter``: re-apply a recipe's thresholds to a finished corpus from its stored signals.
+
+Filters that ran in ``annotate`` mode (or ``drop`` mode: signals are written either way) left
+their measurements as columns; this job reads the corpus's ``data/`` shards, clears the verdicts
+and lets each filter of the new recipe decide again with ``Filter.reasons`` — no text is
+tokenized, no model is loaded for scoring. Documents the original run already rejected stay
+rejected (their later signals were never computed): curate in ``annotate`` mode to keep options.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipelines import schema as S
+from pipelines.errors import ConfigError, InputError
+from pipelines.manifest import build_manifest
+from pipelines.recipe import Recipe
+from pipelines.shards import DATA, MANIFEST, ShardStore, write_parts
+from pipelines.stages import STAGES
+from pipelines.stages.base import Filter
+
+
+def refilter(corpus: str, output: str, recipe: Recipe) -> dict[str, Any]:
+    """Write a new corpus at ``output``; returns its manifest."""
+    started = time.monotonic()
+    source = Path(corpus)
+    if not (source / MANIFEST).is_file():
+        raise InputError(f"{corpus} is not a finished Forage corpus (no {MANIFEST})")
+    if Path(output).resolve() == source.resolve():
+        raise ConfigError("--output must differ from --input: the corpus is read while writing")
+    original = json.loads((source / MANIFEST).read_text())
+    filters = _filters(recipe, original)
+    files = sorted((source / DATA).glob("*.parquet"))
+    store = ShardStore(output)
+    store.prepare(recipe.fingerprint())
+    markers = []
+    for path in files:
+        table = pq.read_table(path)
+        _check_signals(filters, table.column_names, path)
+        nulls = pa.nulls(table.num_rows, pa.string())
+        table = table.set_column(table.schema.get_field_index(S.DROP_REASON), S.DROP_REASON, nulls)
+        table = table.set_column(table.schema.get_field_index(S.DROPPED_BY), S.DROPPED_BY, nulls)
+        for stage in filters:
+            table = stage.reapply(table)
+        schema = _schema(table.schema)
+        marker = _marker(str(path), table, write_parts(table, output, schema))
+        store.mark_done(f"{path.stem}", marker)
+        markers.append(marker)
+    manifest = build_manifest(
+        markers, recipe.resolved(), recipe.fingerprint(), time.monotonic() - started
+    )
+    manifest["refiltered_from"] = {"corpus": str(source), "recipe": original.get("recipe")}
+    store.write_manifest(manifest)
+    return manifest
+
+
+def _filters(recipe: Recipe, original: dict[str, Any]) -> list[Filter]:
+    ran = {next(iter(entry)) for entry in original.get("recipe", {}).get("stages", [])}
+    filters = []
+    for stage in recipe.build_stages():
+        if not isinstance(stage, Filter):
+            raise ConfigError(
+                f"stage {stage.name!r} changes text; `forage filter` only re-applies filter "
+                f"thresholds ({', '.join(n for n, c in STAGES.items() if issubclass(c, Filter))})"
+            )
+        if stage.name not in ran:
+            raise ConfigError(
+                f"the corpus was not curated with {stage.name!r}, so it has no {stage.name} "
+                f"signals; curate with `- {stage.name}: {{mode: annotate}}` first"
+            )
+        filters.append(stage)
+    return filters
+
+
+def _check_signals(filters: list[Filter], columns: list[str], path: Path) -> None:
+    for stage in filters:
+        missing = [c for c in stage.signal_columns if c not in columns]
+        if missing:
+            raise ConfigError(
+                f"{path.name} lacks {stage.name} signal columns {missing}: the corpus was "
+                f"curated with other {stage.name} settings (e.g. other n-gram sizes)"
+            )
+
+
+def _schema(schema: pa.Schema) -> pa.Schema:
+    base = set(S.DOCUMENT_SCHEMA.names)
+    return S.shard_schema([f for f in schema if f.name not in base])
+
+
+def _marker(path: str, table: pa.Table, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    rejected = table.filter(pc.is_valid(table[S.DROP_REASON]))
+    reasons = Counter(zip(rejected[S.DROPPED_BY].to_pylist(), rejected[S.DROP_REASON].to_pylist()))
+    return {
+        "path": path,
+        "format": "parquet",
+        "status": "ok",
+        "records_read": table.num_rows,
+        "kept": table.num_rows - rejected.num_rows,
+        "rejected": rejected.num_rows,
+        "errors": 0,
+        "error": None,
+        "skipped": 0,
+        "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
+        "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
+    }
