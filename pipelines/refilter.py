@@ -46,6 +46,8 @@ def refilter(corpus: str, output: str, recipe: Recipe) -> dict[str, Any]:
         table = pq.read_table(path)
         _check_signals(filters, table.column_names, path)
         nulls = pa.nulls(table.num_rows, pa.string())
+        if S.ERROR not in table.column_names:  # shards of kept rows carry no error column
+            table = table.append_column(S.ERROR, nulls)
         table = table.set_column(table.schema.get_field_index(S.DROP_REASON), S.DROP_REASON, nulls)
         table = table.set_column(table.schema.get_field_index(S.DROPPED_BY), S.DROPPED_BY, nulls)
         for stage in filters:

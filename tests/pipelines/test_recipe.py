@@ -8,7 +8,6 @@ from pipelines.errors import ConfigError
 from pipelines.recipe import load_recipe
 from pipelines.stages import STAGES
 
-
 # Stages that need a user's file (a block-list, a trained model) cannot run by default.
 NEEDS_USER_FILES = {"url_filter", "quality_classifier"}
 
