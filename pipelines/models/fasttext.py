@@ -52,14 +52,19 @@ def load_model(path: str):
 NOISE = r"https?://\S+|www\.\S+|\S+@\S+\.\S+|\pN+"
 
 
-def flatten_text(texts: pa.Array | pa.ChunkedArray, strip_noise: bool = False) -> list[str]:
+def flatten_text(
+    texts: pa.Array | pa.ChunkedArray, strip_noise: bool = False, max_chars: int | None = None
+) -> list[str]:
     """One line per document: newlines to spaces, nulls to empty strings (vectorized).
 
-    ``strip_noise`` also removes URLs, e-mail addresses and digits, which carry no language.
+    ``strip_noise`` also removes URLs, e-mail addresses and digits, which carry no language;
+    ``max_chars`` keeps only the start of long documents.
     """
     flat = pc.fill_null(texts, "")
     if strip_noise:
         flat = pc.replace_substring_regex(flat, NOISE, "")
+    if max_chars is not None:
+        flat = pc.utf8_slice_codeunits(flat, 0, max_chars)
     flat = pc.replace_substring_regex(flat, r"[\r\n\v\f\x{85}\x{2028}\x{2029}]+", " ")
     return flat.to_pylist()
 

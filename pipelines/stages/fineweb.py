@@ -52,14 +52,14 @@ class FineWebQuality(Filter):
         _, dup_chars = T.duplicates(lines)
         newlines = pc.count_substring(text, "\n").to_numpy().astype(np.int64)
         chars = pc.utf8_length(text).to_numpy().astype(np.int64) - newlines
-        word_lists = T.batch_words(batch)
+        word_lists, share = T.batch_words(batch)
         n_words = T.Flat.of(word_lists).counts
         return {
             "fineweb_line_punct_ratio": T.float_column(T.ratio(punct, lines.counts)),
             "fineweb_short_line_ratio": T.float_column(T.ratio(short, lines.counts)),
             "fineweb_char_dup_ratio": T.float_column(T.ratio(dup_chars, chars)),
             "fineweb_list_ratio": T.float_column(T.ratio(newlines, n_words)),
-            T.WORDS: word_lists,
+            **share,
         }
 
     def reasons(self, table: pa.Table) -> pa.Array:

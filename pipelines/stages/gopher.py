@@ -62,7 +62,7 @@ class GopherQuality(Filter):
 
     def signals(self, batch: pa.Table) -> dict[str, pa.Array]:
         text = T.text_column(batch)
-        word_lists = T.batch_words(batch)
+        word_lists, share = T.batch_words(batch)
         w = T.Flat.of(word_lists)
         n_words = w.counts
         word_symbol = T.is_symbol_word(w.values)
@@ -84,7 +84,7 @@ class GopherQuality(Filter):
             "gopher_end_ellipsis_lines_ratio": T.float_column(T.ratio(end_ellipsis, ln.counts)),
             "gopher_alpha_words_ratio": T.float_column(T.ratio(alpha, n_words)),
             "gopher_stop_words": pa.array(self._stop_words(w).astype(np.int64)),
-            T.WORDS: word_lists,
+            **share,
         }
 
     def _stop_words(self, w: T.Flat) -> np.ndarray:

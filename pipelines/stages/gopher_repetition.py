@@ -69,7 +69,7 @@ class GopherRepetition(Filter):
             "dup_line_frac": T.ratio(line_dups, lines.counts),
             "dup_line_char_frac": T.ratio(line_chars, chars),
         }
-        word_lists = T.batch_words(batch)
+        word_lists, share = T.batch_words(batch)
         words = T.Flat.of(word_lists)
         grams = NGrams(words, T.element_ids(words))
         top, dup = self.config.top_n_grams, self.config.dup_n_grams
@@ -80,7 +80,7 @@ class GopherRepetition(Filter):
             if n in dup:
                 out[f"duplicated_{n}_n_grams"] = T.ratio(grams.duplicated_chars(), chars)
         signals = {f"gopher_{name}": T.float_column(values) for name, values in out.items()}
-        return {**signals, T.WORDS: word_lists}
+        return {**signals, **share}
 
     def reasons(self, table: pa.Table) -> pa.Array:
         c = self.config

@@ -41,13 +41,13 @@ LINE_BREAK = r"\r\n|[\n\r\v\f\x1c-\x1e\x{85}\x{2028}\x{2029}]"
 _SPACE = r"\s\p{Z}"
 # Punctuation inside a token stays in it, as spaCy keeps setup.py, N=367, a/b, TEL：05 (but splits
 # hyphens between letters); \x01 stands in for it (same length, not a letter). Applied twice for
-# runs like a.b.c; initials (H.), dashed options (--user) and scheme separators (://) likewise.
+# runs like a.b.c; initials (H.) and dashed options (--user) likewise.
 _INNER = (r"([\pL\pN])[^\pL\pN\pM\s\p{Z}\x01\x02,\-…]([\pL\pN])", "\\1\x01\\2")
 _NUMBER_INNER = (r"(\pN)[,\-](\pN)", "\\1\x01\\2")
 _INITIAL = (r"(^|[\s\p{Z}(])(\pL)\.", "\\1\\2\x01")
 _OPTION = (r"(^|[\s\p{Z}])(-+)(\pL)", "\\1\x01\\3")
-_SCHEME = (r"(\pL)://", "\\1\x01\x01\x01")
 _CONTRACTION = (r"(\pL)['’](\pL)", "\\1 \x02\\2")  # don't → don 't (two alphabetic tokens)
+# Punctuation runs, and each character of scripts without spaces, become tokens of their own.
 _PUNCT_RUN = (r"(\.\.+|…|[^\pL\pN\pM" + _SPACE + "\x01\x02])", " \\1 ")
 _NO_SPACE_CHARS = (r"([\p{Han}\p{Hiragana}\p{Katakana}])", " \\1 ")
 _THAI_LAO_SYLLABLE = (r"([\x{0E40}-\x{0E44}\x{0EC0}-\x{0EC4}])", " \\1")
@@ -59,11 +59,13 @@ _SYMBOL_WORD = r"^[\pP\pS\pC]+$"
 WORDS = "_words"
 
 
-def batch_words(batch: pa.Table) -> pa.ListArray:
-    """Word tokens of ``batch``'s text, from the transient column when an earlier filter made it."""
+def batch_words(batch: pa.Table) -> tuple[pa.ListArray, dict[str, pa.ListArray]]:
+    """Word tokens of ``batch``'s text, and the signals entry that shares them with later filters
+    (empty when an earlier filter already did)."""
     if WORDS in batch.column_names:
-        return batch[WORDS].combine_chunks()
-    return words(text_column(batch))
+        return batch[WORDS].combine_chunks(), {}
+    lists = words(text_column(batch))
+    return lists, {WORDS: lists}
 
 
 def text_changed(batch: pa.Table) -> pa.Table:
@@ -78,8 +80,8 @@ def text_column(batch: pa.Table) -> pa.Array:
 
 def words(text: pa.Array) -> pa.ListArray:
     """Language-aware word tokens per document (see module docstring)."""
+    text = pc.replace_substring(text, "://", "\x01\x01\x01")  # URL schemes stay in the token
     for pattern, repl in (
-        _SCHEME,
         _INNER,
         _INNER,
         _NUMBER_INNER,
