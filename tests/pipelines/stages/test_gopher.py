@@ -52,7 +52,9 @@ def test_quality_bullet_and_ellipsis_lines():
     bullets_9 = "\n".join(["the and"] + [f"- {line}" for line in body[:9]])
     bullets_10 = "\n".join(f"• the and {line}" for line in body)
     assert reasons(quality(), [bullets_9, bullets_10]) == [None, "gopher_too_many_bullets"]
-    ends_3 = "\n".join(["the and " + line + ("..." if i < 3 else ".") for i, line in enumerate(body)])
+    ends_3 = "\n".join(
+        ["the and " + line + ("..." if i < 3 else ".") for i, line in enumerate(body)]
+    )
     ends_4 = "\n".join(["the and " + line + ("…" if i < 4 else ".") for i, line in enumerate(body)])
     assert reasons(quality(), [ends_3, ends_4]) == [None, "gopher_too_many_end_ellipsis"]
 

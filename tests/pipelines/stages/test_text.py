@@ -51,7 +51,9 @@ def _find_duplicates(items):
 
 def test_duplicates_match_reference():
     rng = random.Random(1)
-    rows = [[rng.choice(["a", "bb", "ccc", "é"]) for _ in range(rng.randint(0, 8))] for _ in range(200)]
+    rows = [
+        [rng.choice(["a", "bb", "ccc", "é"]) for _ in range(rng.randint(0, 8))] for _ in range(200)
+    ]
     flat = T.Flat.of(pa.array(rows, pa.list_(pa.string())))
     dups, chars = T.duplicates(flat)
     expected = [_find_duplicates(r) for r in rows]
