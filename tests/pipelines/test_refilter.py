@@ -77,3 +77,14 @@ def test_filter_refuses_transforms_and_missing_signals(annotated, tmp_path):
     with pytest.raises(ConfigError, match="not curated with 'url_filter'"):
         recipe = recipe_from_dict({"stages": [{"url_filter": {"domains": ["x.com"]}}]})
         refilter(str(annotated), str(tmp_path / "b"), recipe)
+
+
+def test_issue_acceptance_langid_annotate_only(ray_local, tmp_path):
+    recipe = recipe_from_dict({"stages": [{"langid": {"mode": "annotate"}}]})
+    result = curate([str(CC_2020)], str(tmp_path), recipe, quiet=True)
+    assert result.manifest["counts"]["kept"] == 16
+    rows = duckdb.sql(
+        f"select language, language_score from '{tmp_path}/data/*.parquet'"
+    ).fetchall()
+    assert len(rows) == 16 and all(lang and score > 0 for lang, score in rows)
+    assert {"zh", "de", "ru", "nl"} <= {lang for lang, _ in rows}
