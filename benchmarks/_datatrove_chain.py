@@ -8,7 +8,12 @@ emitted, its WARC record ordinal → null if kept, else ``step:reason``; and the
 seconds of the timed run (CPU includes the Trafilatura sandbox child, reaped at the end of the
 run). Imports, model loading and a warm-up run over WARMUP are outside the timed region.
 
-    .venv-datatrove/bin/python benchmarks/_datatrove_chain.py WARC WARMUP LID_MODEL OUT [--dedup] [--repeat N]
+With --texts, INPUT and WARMUP are JSONL files of {"page", "text"} (Forage's extracted text) and
+only the filters run, on Documents built from them before the timed region: the verdicts are then
+keyed by page. A page with empty text is dropped as ``empty_text`` before the filters, as
+DataTrove's extractor step drops a document whose extracted text is empty.
+
+    .venv-datatrove/bin/python benchmarks/_datatrove_chain.py INPUT WARMUP LID_MODEL OUT [--texts] [--dedup] [--repeat N]
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+from datatrove.data import Document
 from datatrove.pipeline.extractors import Trafilatura
 from datatrove.pipeline.filters import (
     C4QualityFilter,
@@ -87,9 +93,7 @@ class Chain:
 
     def run(self, warc: Path) -> tuple[dict[int, str | None], dict[str, float]]:
         """Verdicts of every document the reader emitted, and the extractor's stats."""
-        verdicts: dict[int, str | None] = {}
-        for step in self.filters:
-            step.exclusion_writer = DropRecorder(FILTER_TAGS[type(step)], verdicts)
+        verdicts = self._recording()
         reader = WarcReader(str(warc.parent), glob_pattern=warc.name, adapter=_with_record)
         extractor = Trafilatura(favour_precision=True, deduplicate=self.dedup)
 
@@ -99,12 +103,40 @@ class Chain:
                 yield doc
 
         data = tap(reader(), "trafilatura_empty")  # what the extractor drops leaves no other trace
-        data = tap(extractor(data), None)
+        self._filter(tap(extractor(data), None), verdicts)
+        return verdicts, {k: v.total for k, v in extractor.stats.stats.items()}
+
+    def run_texts(self, docs: list[Document]) -> tuple[dict[int, str | None], dict[str, float]]:
+        """Verdicts of the filters alone on ``docs`` (see ``documents``)."""
+        verdicts = self._recording()
+
+        def nonempty():  # DataTrove's extractor step yields only documents with text
+            for doc in docs:
+                verdicts[doc.metadata["record"]] = None if doc.text else "empty_text"
+                if doc.text:
+                    yield doc
+
+        self._filter(nonempty(), verdicts)
+        return verdicts, {}
+
+    def _recording(self) -> dict[int, str | None]:
+        verdicts: dict[int, str | None] = {}
+        for step in self.filters:
+            step.exclusion_writer = DropRecorder(FILTER_TAGS[type(step)], verdicts)
+        return verdicts
+
+    def _filter(self, data, verdicts: dict[int, str | None]) -> None:
         for step in self.filters:
             data = step(data)
         for doc in data:
             verdicts[doc.metadata["record"]] = None
-        return verdicts, {k: v.total for k, v in extractor.stats.stats.items()}
+
+
+def documents(jsonl: Path) -> list[Document]:
+    """Fresh Documents of Forage's text (the filters write into their metadata)."""
+    with jsonl.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    return [Document(r["text"], str(r["page"]), metadata={"record": r["page"]}) for r in rows]
 
 
 def cpu_seconds() -> float:
@@ -114,11 +146,12 @@ def cpu_seconds() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("warc", type=Path)
+    parser.add_argument("input", type=Path, help="a WARC, or with --texts a JSONL")
     parser.add_argument("warmup", type=Path)
     parser.add_argument("lid_model", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--dedup", action="store_true", help="Trafilatura deduplicate=True")
+    parser.add_argument("--texts", action="store_true", help="filters only, on JSONL text")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs; the best counts")
     args = parser.parse_args()
     logger.remove()  # DataTrove logs every sandbox cleanup at INFO
@@ -126,11 +159,16 @@ def main() -> None:
     import trafilatura  # noqa: F401  imported here so the forked sandbox child inherits it
 
     chain = Chain(args.lid_model, args.dedup)
-    chain.run(args.warmup)  # loads spaCy's tokenizer, the regexes, ...
+    if args.texts:
+        run, prepare = chain.run_texts, documents  # Documents are built outside the timed region
+    else:
+        run, prepare = chain.run, lambda path: path
+    run(prepare(args.warmup))  # loads spaCy's tokenizer, the regexes, ...
     wall = cpu = float("inf")
     for _ in range(args.repeat):  # the best run counts
+        data = prepare(args.input)
         start_wall, start_cpu = time.perf_counter(), cpu_seconds()
-        verdicts, extractor_stats = chain.run(args.warc)
+        verdicts, extractor_stats = run(data)
         wall = min(wall, time.perf_counter() - start_wall)
         cpu = min(cpu, cpu_seconds() - start_cpu)
     result = {

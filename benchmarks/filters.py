@@ -9,6 +9,14 @@ only its processing, after a warm-up run that loads its models; both use the sto
 Input: N copies of the real samples in ../shared/data/warc plus a generated demo crawl. Pages
 (HTTP response records) are matched by (URL, occurrence of that URL in file order); a page a
 side never emits counts as dropped by it. docs/s counts pages in, the same number for both.
+Agreement is also counted over distinct URLs (each real page once, not once per copy).
+
+--same-text isolates the filters from the extractors (resiliparse here, Trafilatura there):
+Forage also dumps the text it extracted for every page it emitted, before any stage, and
+DataTrove runs its filters alone on Documents of that text; agreement is then Forage's verdicts
+(the same run) against those. Only the filters are timed in that comparison (Forage's stages
+re-run on the blocks its reader gave, DataTrove's filters on prebuilt Documents); the end-to-end
+figures are measured as without the flag.
 
     make bench-filters
     .venv/bin/python benchmarks/filters.py [--copies 40] [--pages 1500] [--json out.json]
@@ -25,6 +33,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _agreement import NOT_EMITTED, compare, report
 from ingest import build_warc
 
 HERE = Path(__file__).resolve().parent
@@ -38,7 +47,6 @@ CHAIN = (
     ("c4_quality", {"filter_no_terminal_punct": False}),
     ("fineweb_quality", {}),
 )
-NOT_EMITTED = "not_emitted"  # the reader skipped the record (not HTML, not 2xx, undecodable)
 
 
 def build_input(path: Path, copies: int, pages: int, seed: int) -> None:
@@ -85,13 +93,18 @@ def forage_stages() -> tuple[list, list[str]]:
     return [build_stage(name, params) for name, params in CHAIN if name in STAGES], missing
 
 
-def run_forage(path: Path, stages: list) -> list:
-    """The timed part: read + extract, then every stage on each block, in this process."""
+def run_forage(path: Path, stages: list, raw: list | None = None) -> list:
+    """The timed part: read + extract, then every stage on each block, in this process.
+
+    ``raw``, where given, also collects each block as the reader gave it (a reference, no copy).
+    """
     from pipelines.readers import InputSpec, ReadConfig
     from pipelines.readers.warc import read_warc
 
     blocks = []
     for block in read_warc(InputSpec(str(path), "warc"), ReadConfig()):
+        if raw is not None:
+            raw.append(block)
         for stage in stages:
             block = stage(block)
         blocks.append(block)
@@ -99,111 +112,133 @@ def run_forage(path: Path, stages: list) -> list:
 
 
 def forage_verdicts(blocks: list, by_offset: dict[int, int]) -> dict[int, str | None]:
-    """Page index → None if kept, else its drop_reason (read errors are ``read_error``)."""
+    """Page index → None if kept, else ``stage:drop_reason`` (read errors: ``read_error``)."""
     from pipelines import schema as S
 
     verdicts: dict[int, str | None] = {}
     for block in blocks:
-        columns = (block[S.SOURCE_OFFSET].to_pylist(), block[S.DROP_REASON].to_pylist())
-        for offset, reason in zip(*columns, strict=True):
+        columns = (S.SOURCE_OFFSET, S.DROP_REASON, S.DROPPED_BY)
+        for offset, reason, stage in zip(*(block[c].to_pylist() for c in columns), strict=True):
             page = by_offset.get(offset)
             if reason == S.END_OF_INPUT or page is None:
                 continue
             if verdicts.get(page, "") is not None:  # a truncated page: its error row, then its row
-                verdicts[page] = reason
+                verdicts[page] = f"{stage}:{reason}" if stage and reason else reason
     return verdicts
 
 
-def forage_side(path: Path, warmup: Path, repeat: int, by_offset: dict[int, int]) -> dict:
+def dump_texts(raw: list, out: Path, by_offset: dict[int, int] | None) -> int:
+    """Write {"page", "text"} per page the reader emitted (error rows excluded); count them.
+
+    ``by_offset`` None: the page is the byte offset itself (the warm-up input, never compared).
+    """
+    from pipelines import schema as S
+
+    count = 0
+    with out.open("w", encoding="utf-8") as f:
+        for block in raw:
+            columns = (block[c].to_pylist() for c in (S.SOURCE_OFFSET, S.DROP_REASON, S.TEXT))
+            for offset, reason, text in zip(*columns, strict=True):
+                if reason is not None:  # error rows and the end-of-input marker
+                    continue
+                page = offset if by_offset is None else by_offset[offset]
+                f.write(json.dumps({"page": page, "text": text or ""}, ensure_ascii=False) + "\n")
+                count += 1
+    return count
+
+
+def best_of(repeat: int, work) -> tuple[float, float, object]:
+    """The best wall and CPU seconds of ``repeat`` calls of ``work``, and its last result."""
+    wall = cpu = float("inf")
+    for _ in range(repeat):
+        start_wall, start_cpu = time.perf_counter(), time.process_time()
+        result = work()
+        wall = min(wall, time.perf_counter() - start_wall)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return wall, cpu, result
+
+
+def forage_side(args, path: Path, warmup: Path, by_offset: dict[int, int]) -> dict:
     import pyarrow as pa
 
     pa.set_cpu_count(1)  # one core, as the DataTrove side
     stages, missing = forage_stages()
-    run_forage(warmup, stages)
-    wall = cpu = float("inf")
-    for _ in range(repeat):  # the best run counts
-        start_wall, start_cpu = time.perf_counter(), time.process_time()
-        blocks = run_forage(path, stages)
-        wall = min(wall, time.perf_counter() - start_wall)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    verdicts = forage_verdicts(blocks, by_offset)
-    return {"wall_s": wall, "cpu_s": cpu, "verdicts": verdicts, "missing": missing}
+    warm_raw: list | None = [] if args.same_text else None
+    run_forage(warmup, stages, warm_raw)
+    raw: list | None = None
+
+    def timed() -> list:
+        nonlocal raw
+        raw = [] if args.same_text else None  # the blocks of the last run, as read
+        return run_forage(path, stages, raw)
+
+    wall, cpu, blocks = best_of(args.repeat, timed)  # the best run counts
+    side = {"wall_s": wall, "cpu_s": cpu, "verdicts": forage_verdicts(blocks, by_offset)}
+    side["missing"] = missing
+    if args.same_text:  # after the timed runs: the dumps and a filters-only timing
+        texts = {"input": path.with_name("texts.jsonl"), "warmup": warmup.with_name("warm.jsonl")}
+        dump_texts(warm_raw, texts["warmup"], None)
+        docs = dump_texts(raw, texts["input"], by_offset)
+
+        def stages_only() -> None:
+            for block in raw:
+                for stage in stages:
+                    block = stage(block)
+
+        filters_wall, filters_cpu, _ = best_of(args.repeat, stages_only)
+        side["filters_only"] = {"docs": docs, "wall_s": filters_wall, "cpu_s": filters_cpu}
+        side["texts"] = texts
+    return side
 
 
-def datatrove_side(args, path: Path, warmup: Path, by_ordinal: dict[int, int]) -> dict:
+def datatrove_side(
+    args, path: Path, warmup: Path, page_of: dict[int, int] | None, texts: bool = False
+) -> dict:
+    """DataTrove's chain on the WARC (``page_of``: record ordinal → page), or with ``texts``
+    its filters alone on the JSONL ``path`` of Forage's text (already keyed by page)."""
     from pipelines.models.fasttext import stock_lid_path
 
     python = Path(args.datatrove_python)
     if not python.exists():
         sys.exit(f"{python} does not exist: run `make bench-filters` (it builds .venv-datatrove)")
-    out = path.with_name("datatrove.json")
+    out = path.with_name("datatrove-texts.json" if texts else "datatrove.json")
     command = [str(python), str(HERE / "_datatrove_chain.py"), str(path), str(warmup)]
     command += [str(stock_lid_path()), str(out), "--repeat", str(args.repeat)]
-    subprocess.run(command + ["--dedup"] * args.trafilatura_dedup, check=True)
+    command += ["--texts"] * texts + ["--dedup"] * (args.trafilatura_dedup and not texts)
+    subprocess.run(command, check=True)
     result = json.loads(out.read_text())
     verdicts = {}
-    for ordinal, reason in result.pop("verdicts").items():
-        if int(ordinal) not in by_ordinal:
-            sys.exit(f"DataTrove emitted record {ordinal}, which is not a response record here")
-        verdicts[by_ordinal[int(ordinal)]] = reason
+    for record, reason in result.pop("verdicts").items():
+        page = int(record) if page_of is None else page_of.get(int(record))
+        if page is None:
+            sys.exit(f"DataTrove emitted record {record}, which is not a response record here")
+        verdicts[page] = reason
     return result | {"verdicts": verdicts}
 
 
-def compare(keys: list, ours: dict[int, str | None], theirs: dict[int, str | None]) -> dict:
-    """Agreement over all pages in, Jaccard of the kept sets, and what the disagreements are."""
-    kept_ours = {p for p, reason in ours.items() if reason is None}
-    kept_theirs = {p for p, reason in theirs.items() if reason is None}
-    only_ours, only_theirs = sorted(kept_ours - kept_theirs), sorted(kept_theirs - kept_ours)
-    union = kept_ours | kept_theirs
-    return {
-        "agreement": 1 - (len(only_ours) + len(only_theirs)) / len(keys) if keys else 1.0,
-        "jaccard": len(kept_ours & kept_theirs) / len(union) if union else 1.0,
-        "kept_by_both": len(kept_ours & kept_theirs),
-        # Pages only one side keeps, by the reason the other side gave for dropping them.
-        "kept_only_by_forage": _reasons(theirs, only_ours),
-        "kept_only_by_datatrove": _reasons(ours, only_theirs),
-        # The copies repeat each real page: how many distinct URLs the disagreements are.
-        "urls_kept_only_by_forage": sorted({keys[p][0] for p in only_ours}),
-        "urls_kept_only_by_datatrove": sorted({keys[p][0] for p in only_theirs}),
-    }
-
-
-def _reasons(verdicts: dict[int, str | None], pages: list[int]) -> dict[str, int]:
-    return dict(Counter(verdicts.get(p, NOT_EMITTED) for p in pages).most_common())
-
-
-def side_summary(side: dict, pages: int) -> tuple[dict, dict[int, str | None]]:
-    """Rates, kept count and drop reasons over all pages; and the verdicts, split off."""
+def side_summary(side: dict, pages: int, docs: int | None = None) -> tuple[dict, dict]:
+    """Rates (per ``docs``, default all pages in), kept count and drop reasons over all pages;
+    and the verdicts, split off."""
     verdicts = side.pop("verdicts")
     drops = Counter(verdicts.get(p, NOT_EMITTED) for p in range(pages))
     kept = drops.pop(None, 0)
-    rates = {"docs_per_s": pages / side["wall_s"], "docs_per_cpu_s": pages / side["cpu_s"]}
+    docs = pages if docs is None else docs
+    rates = {"docs_per_s": docs / side["wall_s"], "docs_per_cpu_s": docs / side["cpu_s"]}
     return side | rates | {"kept": kept, "drop_reasons": dict(drops.most_common())}, verdicts
 
 
-def report(r: dict) -> None:
-    f, d, a = r["forage"], r["datatrove"], r["agreement"]
-    print(f"pages in: {r['pages']} ({r['input']})")
-    for name, side in (("forage   ", f), ("datatrove", d)):
-        rate = (
-            f"{side['docs_per_cpu_s']:8.1f} docs/s per CPU, {side['docs_per_s']:8.1f} docs/s wall"
-        )
-        print(f"{name}: {rate}, kept {side['kept']}")
-    print(f"ratio forage/datatrove: {r['ratio_cpu']:.1f}x per CPU, {r['ratio_wall']:.1f}x wall")
-    print(
-        f"verdict agreement: {a['agreement']:.1%} of pages; Jaccard of kept sets: {a['jaccard']:.3f}"
+def same_text_side(args, ours: dict, pages: int) -> tuple[dict, dict]:
+    """DataTrove's filters alone on Forage's text; both sides' filters-only rates."""
+    texts, forage = ours.pop("texts"), ours.pop("filters_only")
+    theirs, verdicts = side_summary(
+        datatrove_side(args, texts["input"], texts["warmup"], None, texts=True),
+        pages,
+        docs=forage["docs"],
     )
-    for name, side in (("forage", f), ("datatrove", d)):
-        print(f"{name} drop reasons: {side['drop_reasons']}")
-    for which in ("kept_only_by_forage", "kept_only_by_datatrove"):
-        total, urls = sum(a[which].values()), len(a[f"urls_{which}"])
-        print(
-            f"{which.replace('_', ' ')}: {total} ({urls} URLs), the other side's reasons {a[which]}"
-        )
-    if timeouts := d["extractor"].get("timeout", 0):
-        print(f"DataTrove's Trafilatura timed out on {timeouts:.0f} pages (1 s each): load?")
-    if f["missing"]:
-        print(f"PARTIAL: Forage's chain lacks {f['missing']}; agreement and ratio are not final")
+    forage |= {"docs_per_s": forage["docs"] / forage["wall_s"]}
+    forage |= {"docs_per_cpu_s": forage["docs"] / forage["cpu_s"]}
+    theirs.pop("extractor", None)
+    return {"docs": forage["docs"], "forage_filters": forage, "datatrove_filters": theirs}, verdicts
 
 
 def main() -> None:
@@ -220,18 +255,25 @@ def main() -> None:
         help="DataTrove's Trafilatura default deduplicate=True: its per-process cache then drops "
         "every copy of a page after the third, so the copied samples would mostly vanish",
     )
+    parser.add_argument(
+        "--same-text",
+        action="store_true",
+        help="also run DataTrove's filters alone on Forage's extracted text, isolating the "
+        "filters from the extractors (times the filters only; nearly doubles DataTrove's time)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path, warmup = Path(tmp) / "bench.warc.gz", Path(tmp) / "warmup.warc.gz"
         build_input(path, args.copies, args.pages, args.seed)
         build_input(warmup, 1, 40, args.seed + 1)
         keys, by_ordinal, by_offset = page_keys(path)
-        ours, ours_verdicts = side_summary(
-            forage_side(path, warmup, args.repeat, by_offset), len(keys)
-        )
+        ours, ours_verdicts = side_summary(forage_side(args, path, warmup, by_offset), len(keys))
         theirs, theirs_verdicts = side_summary(
             datatrove_side(args, path, warmup, by_ordinal), len(keys)
         )
+        if args.same_text:
+            same_text, same_verdicts = same_text_side(args, ours, len(keys))
+            same_text["agreement"] = compare(keys, ours_verdicts, same_verdicts)
     result = {
         "pages": len(keys),
         "input": f"{args.copies} x 38 real pages + {args.pages} generated (seed {args.seed})",
@@ -242,6 +284,8 @@ def main() -> None:
         "ratio_wall": ours["docs_per_s"] / theirs["docs_per_s"],
         "agreement": compare(keys, ours_verdicts, theirs_verdicts),
     }
+    if args.same_text:
+        result["same_text"] = same_text
     report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

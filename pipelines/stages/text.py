@@ -40,11 +40,15 @@ TERMINAL_CLASS = (
 LINE_BREAK = r"\r\n|[\n\r\v\f\x1c-\x1e\x{85}\x{2028}\x{2029}]"
 _SPACE = r"\s\p{Z}"
 # Punctuation inside a token stays in it, as spaCy keeps setup.py, N=367, a/b, TEL：05 (but splits
-# hyphens between letters); \x01 stands in for it (same length, not a letter). Applied twice for
-# runs like a.b.c; initials (H.) and dashed options (--user) likewise.
-_INNER = (r"([\pL\pN])[^\pL\pN\pM\s\p{Z}\x01\x02,\-…]([\pL\pN])", "\\1\x01\\2")
+# hyphens between letters); one \x01 stands in for it (not a letter). Applied twice for
+# runs like a.b.c; initials (H.), dashed options (--user) and a trailing / (dist/) likewise.
+_INNER = (
+    r"([\pL\pN])[^\pL\pN\pM\s\p{Z}\x01\x02,\-…\[\](){}<>\"'“”‘’«»]+([\pL\pN])",
+    "\\1\x01\\2",
+)
 _NUMBER_INNER = (r"(\pN)[,\-](\pN)", "\\1\x01\\2")
 _INITIAL = (r"(^|[\s\p{Z}(])(\pL)\.", "\\1\\2\x01")
+_TRAILING_SLASH = (r"([\pL\pN])/([\s\p{Z}]|$)", "\\1\x01\\2")  # dist/, legacy/
 _OPTION = (r"(^|[\s\p{Z}])(-+)(\pL)", "\\1\x01\\3")
 _CONTRACTION = (r"(\pL)['’](\pL)", "\\1 \x02\\2")  # don't → don 't (two alphabetic tokens)
 # Punctuation runs, and each character of scripts without spaces, become tokens of their own.
@@ -82,12 +86,13 @@ def words(text: pa.Array) -> pa.ListArray:
     """Language-aware word tokens per document (see module docstring)."""
     text = pc.replace_substring(text, "://", "\x01\x01\x01")  # URL schemes stay in the token
     for pattern, repl in (
+        _CONTRACTION,
         _INNER,
         _INNER,
         _NUMBER_INNER,
         _INITIAL,
         _OPTION,
-        _CONTRACTION,
+        _TRAILING_SLASH,
         _PUNCT_RUN,
         _NO_SPACE_CHARS,
         _THAI_LAO_SYLLABLE,
