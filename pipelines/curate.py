@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from collections import defaultdict
@@ -41,12 +42,13 @@ def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = Fals
     todo = [s for s in specs if s.key not in done]
     progress = Progress(len(specs), len(specs) - len(todo), quiet=quiet)
     if todo:
-        _run(todo, recipe, output, schema, store, progress)
+        _run(todo, specs, recipe, output, schema, store, progress)
     markers = list(store.markers().values())
     manifest = build_manifest(
         markers, recipe.resolved(), recipe.fingerprint(), time.monotonic() - started
     )
     path = store.write_manifest(manifest)
+    shutil.rmtree(os.path.join(output, "_work"), ignore_errors=True)  # dedup's scratch space
     progress.finish(manifest["counts"])
     return CurateResult(
         manifest=manifest, manifest_path=str(path), resumed_inputs=len(specs) - len(todo)
@@ -55,6 +57,7 @@ def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = Fals
 
 def _run(
     todo: list[InputSpec],
+    specs: list[InputSpec],
     recipe: Recipe,
     output: str,
     schema: pa.Schema,
@@ -67,7 +70,12 @@ def _run(
     by_path = {s.path: s for s in todo}
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen_rows: dict[str, int] = defaultdict(int)
-    dataset = build_dataset(todo, recipe, os.path.abspath(output), schema)
+    if any(getattr(stage, "is_global", False) for stage in recipe.build_stages()):
+        from pipelines.dedup import job  # the whole corpus first, then the shards
+
+        dataset = job.run(todo, specs, recipe, os.path.abspath(output), schema, progress.quiet)
+    else:
+        dataset = build_dataset(todo, recipe, os.path.abspath(output), schema)
     for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
         for raw in batch["stats"].to_pylist():
             stat = json.loads(raw)

@@ -9,6 +9,7 @@ from typing import Any
 from pipelines.errors import ConfigError
 from pipelines.stages.base import Filter, Stage, StageConfig
 from pipelines.stages.c4 import C4Quality
+from pipelines.stages.dedup import ExactDedup, MinHashDedup
 from pipelines.stages.fineweb import FineWebQuality
 from pipelines.stages.gopher import GopherQuality
 from pipelines.stages.gopher_repetition import GopherRepetition
@@ -31,6 +32,8 @@ STAGES: dict[str, type[Stage]] = {
         C4Quality,
         FineWebQuality,
         QualityClassifier,
+        ExactDedup,
+        MinHashDedup,
     )
 }
 

@@ -1,0 +1,167 @@
+"""A curate job with dedup stages, in three steps over the same Ray cluster:
+
+1. read + the stages before dedup, per input (as without dedup); each batch and its keys go to
+   ``OUT/_work`` (``pipelines.dedup.work``);
+2. the global step over key partitions (``pipelines.dedup.resolve``);
+3. per work part: apply its drops, run the stages after dedup, write the shards (and the index).
+
+A run killed during step 1 or 2 starts those again; once step 2 has finished
+(``_work/resolved.json``), a rerun only finishes the inputs without a marker.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import ray
+import ray.data
+
+from pipelines import schema as S
+from pipelines.dedup import index as I
+from pipelines.dedup.resolve import resolve
+from pipelines.dedup.work import WORK, apply_drops, read_drops, write_work
+from pipelines.readers import InputSpec
+from pipelines.recipe import Recipe
+from pipelines.shards import write_parts
+from pipelines.stages.base import Stage
+from pipelines.stages.dedup import DedupStage
+
+RESOLVED = "resolved.json"
+
+
+def split_stages(stages: list[Stage]) -> tuple[list[Stage], list[DedupStage], list[Stage]]:
+    """(before, dedup, after); dedup stages must be next to each other."""
+    marks = [i for i, s in enumerate(stages) if getattr(s, "is_global", False)]
+    if not marks:
+        return stages, [], []
+    first, last = marks[0], marks[-1]
+    if last - first + 1 != len(marks):
+        from pipelines.errors import ConfigError
+
+        raise ConfigError("put the dedup stages next to each other in the recipe")
+    return stages[:first], stages[first : last + 1], stages[last + 1 :]
+
+
+def ranks(specs: list[InputSpec], prefer: list[str]) -> dict[str, int]:
+    """Input → rank (1, 2, ...): inputs whose format or path matches ``prefer`` first."""
+
+    def preference(spec: InputSpec) -> int:
+        hits = [i for i, p in enumerate(prefer) if p == spec.format or p in spec.path]
+        return hits[0] if hits else len(prefer)
+
+    ordered = sorted(enumerate(specs), key=lambda item: (preference(item[1]), item[0]))
+    return {spec.path: rank + 1 for rank, (_, spec) in enumerate(ordered)}
+
+
+def partitions_for_cluster() -> int:
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    return max(1, min(256, 2 * cpus))
+
+
+class PrepareWork:
+    """Step 1 for one batch: stages before dedup, then the work part and its keys."""
+
+    _cache: dict[str, tuple] = {}
+
+    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema, ranks, partitions):
+        self.recipe, self.work = recipe, Path(out_dir) / WORK
+        self.schema, self.ranks, self.partitions = schema, ranks, partitions
+        self.fingerprint = recipe.fingerprint()
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        if self.fingerprint not in self._cache:
+            self._cache[self.fingerprint] = split_stages(self.recipe.build_stages())
+        before, dedup, _ = self._cache[self.fingerprint]
+        for stage in before:
+            batch = stage(batch)
+        stats = []
+        for source_file in pc.unique(batch[S.SOURCE_FILE]).to_pylist():
+            rows = batch.filter(pc.equal(batch[S.SOURCE_FILE], source_file))
+            rank = self.ranks[source_file]
+            stats.append(write_work(rows, dedup, self.work, rank, self.partitions, self.schema))
+        return pa.table({"stats": [json.dumps(s) for s in stats]})
+
+
+class FinishWork:
+    """Step 3 for one work part: drops, stages after dedup, shards, index entries."""
+
+    _cache: dict[str, tuple] = {}
+
+    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema) -> None:
+        self.recipe, self.out_dir, self.schema = recipe, out_dir, schema
+        self.work = Path(out_dir) / WORK
+        self.fingerprint = recipe.fingerprint()
+
+    def __call__(self, rows: dict[str, Any]) -> pa.Table:
+        if self.fingerprint not in self._cache:
+            self._cache[self.fingerprint] = split_stages(self.recipe.build_stages())
+        _, dedup, after = self._cache[self.fingerprint]
+        stats = []
+        for stem in rows["part"]:
+            rank = int(str(stem).split("-")[0])
+            batch = pq.read_table(self.work / "docs" / f"{stem}.parquet")
+            reasons = {s.name: s for s in dedup}
+            by_reason = {
+                "exact_duplicate": "exact_dedup" if "exact_dedup" in reasons else "minhash_dedup",
+                "near_duplicate": "minhash_dedup" if "minhash_dedup" in reasons else "exact_dedup",
+            }
+            mode = "annotate" if all(s.config.mode == "annotate" for s in dedup) else "drop"
+            batch = apply_drops(batch, read_drops(self.work, rank), rank, by_reason, mode)
+            for stage in after:
+                batch = stage(batch)
+            for stage in dedup:
+                if getattr(stage.config, "index", None):
+                    I.write_entries(stage.config.index, self.work, stem, batch, rank)
+            stats.extend(write_parts(batch, self.out_dir, self.schema))
+        return pa.table({"stats": [json.dumps(s, default=str) for s in stats]})
+
+
+def run(
+    todo: list[InputSpec],
+    specs: list[InputSpec],
+    recipe: Recipe,
+    output: str,
+    schema: pa.Schema,
+    quiet: bool,
+) -> ray.data.Dataset:
+    """Steps 1 and 2 (unless done), then the step-3 dataset whose batches are write stats."""
+    stages = recipe.build_stages()
+    _, dedup, _ = split_stages(stages)
+    work = Path(output) / WORK
+    prefer = sorted({p for s in dedup for p in s.config.prefer})
+    rank_of = ranks(specs, prefer)
+    if not (work / RESOLVED).exists():
+        shutil.rmtree(work, ignore_errors=True)
+        partitions = partitions_for_cluster()
+        for stage in dedup:
+            I.check_compatible(stage)
+        prepare = PrepareWork(recipe, output, schema, rank_of, partitions)
+        from pipelines.datasource import InputDatasource
+
+        ds = ray.data.read_datasource(
+            InputDatasource(specs, recipe.read), override_num_blocks=len(specs)
+        )
+        ds = ds.map_batches(prepare, batch_size=None, batch_format="pyarrow")
+        for _ in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+            pass
+        index_dirs = [
+            s.config.against_index for s in dedup if getattr(s.config, "against_index", None)
+        ]
+        exact = any(s.name == "exact_dedup" for s in dedup)
+        dropped = resolve(work, partitions, exact, index_dirs)
+        (work / RESOLVED).write_text(json.dumps({"dropped": dropped, "partitions": partitions}))
+    wanted = {rank_of[s.path] for s in todo}
+    stems = sorted(
+        p.stem for p in (work / "docs").glob("*.parquet") if int(p.stem.split("-")[0]) in wanted
+    )
+    items = ray.data.from_items(
+        [{"part": s} for s in stems], override_num_blocks=max(1, len(stems))
+    )
+    finish = FinishWork(recipe, output, schema)
+    return items.map_batches(finish, batch_size=1, batch_format="numpy")

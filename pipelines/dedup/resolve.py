@@ -1,0 +1,190 @@
+"""The global step: bucket keys → candidate edges → connected components → per-input drops.
+
+Every step is a Ray task over one partition: bucket partitions (by key), component partitions
+(by node), join partitions (by input rank). The driver passes object references and counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import ray
+
+from pipelines.dedup.components import connected_components
+from pipelines.dedup.work import RECORD_BITS
+from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
+
+INDEX_RANK = 0  # documents of an earlier corpus's index: smallest gids, so always the keepers
+_EMPTY = np.zeros((0, 2), dtype=np.uint64)
+_JOINED = pa.schema(
+    [
+        ("node", pa.uint64()),
+        ("label_id", pa.string()),
+        ("size", pa.int64()),
+        ("label_exact", pa.uint64()),
+    ]
+)
+
+
+def resolve(work: Path, partitions: int, exact_reason: bool, index_dirs: list[str]) -> int:
+    """Decide the drops and write ``drops/{rank}.parquet``; returns how many documents go."""
+    buckets = [
+        _bucket.remote(str(work / "buckets" / f"p{p:04d}"), p, partitions, index_dirs)
+        for p in range(partitions)
+    ]
+    labels = connected_components([edges for edges, _ in buckets], partitions)
+    index_ids = [ids for _, ids in buckets]
+    split = _split_labels.options(num_returns=partitions)
+    by_label = _transpose([_as_list(split.remote(ref, partitions)) for ref in labels])
+    join = _join_labels.options(num_returns=partitions)
+    by_node = _transpose(
+        [
+            _as_list(join.remote(str(work), partitions, index_ids, *by_label[q]))
+            for q in range(partitions)
+        ]
+    )
+    return sum(
+        ray.get([_write_drops.remote(str(work), exact_reason, *chunks) for chunks in by_node])
+    )
+
+
+@ray.remote(num_returns=2)
+def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str]):
+    """Edges (smallest gid of a bucket → each other gid) for every key shared by documents,
+    and the ids of index documents met here (gid → id)."""
+    tables = [pq.read_table(f) for f in sorted(Path(directory).glob("*.parquet"))]
+    names = []
+    for index_dir in index_dirs:
+        for f in sorted(Path(index_dir).glob("b*/*.parquet")):
+            if int(f.parent.name[1:]) % partitions == p:
+                t = pq.read_table(f)
+                gid = pa.array(_index_gid(t["id"].to_pylist()))
+                tables.append(pa.table({"key": t["key"], "gid": gid}))
+                names.append(pa.table({"gid": gid, "id": t["id"]}))
+    if not tables:
+        return _EMPTY, None
+    table = pa.concat_tables(tables)
+    key = table["key"].to_numpy().astype(np.uint64)
+    gid = table["gid"].to_numpy().astype(np.uint64)
+    order = np.lexsort((gid, key))
+    key, gid = key[order], gid[order]
+    start = np.concatenate(([True], key[1:] != key[:-1]))
+    root = gid[start][np.cumsum(start) - 1]
+    edges = np.stack([root, gid], 1)[~start]
+    edges = np.unique(edges, axis=0) if len(edges) else _EMPTY
+    return edges, (pa.concat_tables(names) if names else None)
+
+
+def _index_gid(ids: list[str]) -> np.ndarray:
+    mask = (1 << RECORD_BITS) - 1
+    hashed = [
+        int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little") for i in ids
+    ]
+    return np.array([h & mask for h in hashed], dtype=np.uint64) | np.uint64(
+        INDEX_RANK << RECORD_BITS
+    )
+
+
+def _rank_partition(gids: np.ndarray, partitions: int) -> np.ndarray:
+    return ((gids >> np.uint64(RECORD_BITS)) % np.uint64(partitions)).astype(np.int64)
+
+
+@ray.remote
+def _split_labels(pairs: np.ndarray, partitions: int):
+    """(node, label) pairs of dropped nodes, split by the label's input rank."""
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]] if len(pairs) else _EMPTY
+    q = _rank_partition(pairs[:, 1], partitions)
+    parts = [pairs[q == i] for i in range(partitions)]
+    return parts[0] if partitions == 1 else tuple(parts)
+
+
+@ray.remote
+def _join_labels(work: str, partitions: int, index_ids: list, *chunks: np.ndarray):
+    """Kept document's id and exact key, and cluster size, for each dropped node; split by the
+    node's input rank."""
+    pairs = np.concatenate(chunks) if chunks else _EMPTY
+    table = _JOINED.empty_table()
+    if len(pairs):
+        labels, inverse, counts = np.unique(pairs[:, 1], return_inverse=True, return_counts=True)
+        ids, exact = _lookup(work, labels, index_ids)
+        table = pa.table(
+            {
+                "node": pa.array(pairs[:, 0]),
+                "label_id": pc.take(ids, pa.array(inverse)),
+                "size": pa.array(counts[inverse] + 1),
+                "label_exact": pa.array(exact[inverse]),
+            },
+            schema=_JOINED,
+        )
+    q = _rank_partition(table["node"].to_numpy(), partitions)
+    parts = [table.filter(pa.array(q == i)) for i in range(partitions)]
+    return parts[0] if partitions == 1 else tuple(parts)
+
+
+def _lookup(work: str, gids: np.ndarray, index_ids: list) -> tuple[pa.Array, np.ndarray]:
+    """Ids and exact keys (0: none) of ``gids``, from the key files or the index."""
+    ranks = {int(r) for r in np.unique(gids >> np.uint64(RECORD_BITS))}
+    tables = [t for t in [_keys_of(work, ranks - {INDEX_RANK})] if t is not None]
+    if INDEX_RANK in ranks:
+        tables += [t for t in ray.get([r for r in index_ids]) if t is not None]
+    table = pa.concat_tables(tables, promote_options="default")
+    position = pc.index_in(pa.array(gids), table["gid"])
+    exact = np.zeros(len(gids), dtype=np.uint64)
+    if "exact" in table.column_names:
+        exact = pc.fill_null(pc.take(table["exact"], position), 0).to_numpy()
+    return pc.take(table["id"], position), exact
+
+
+def _keys_of(work: str, ranks) -> pa.Table | None:
+    files = [
+        f for r in sorted(ranks) for f in sorted(Path(work, "keys").glob(f"{r:06d}-*.parquet"))
+    ]
+    tables = []
+    for f in files:
+        names = pq.read_schema(f).names
+        tables.append(pq.read_table(f, columns=[c for c in ("gid", "id", "exact") if c in names]))
+    return pa.concat_tables(tables, promote_options="default") if tables else None
+
+
+@ray.remote
+def _write_drops(work: str, exact_reason: bool, *chunks: pa.Table) -> int:
+    """``drops/{rank}.parquet`` for the input ranks of this partition; returns rows written."""
+    table = pa.concat_tables(chunks)
+    if not table.num_rows:
+        return 0
+    node = table["node"].to_numpy()
+    ranks = node >> np.uint64(RECORD_BITS)
+    label_exact = table["label_exact"].to_numpy()
+    node_exact = np.zeros(len(node), dtype=np.uint64)
+    keys = _keys_of(work, {int(r) for r in np.unique(ranks)})
+    if exact_reason and keys is not None and "exact" in keys.column_names:
+        position = pc.index_in(table["node"], keys["gid"])
+        node_exact = pc.fill_null(pc.take(keys["exact"], position), 0).to_numpy()
+    same = (node_exact == label_exact) & (label_exact != 0)
+    drops = pa.table(
+        {
+            "gid": table["node"],
+            "reason": pa.array(np.where(same, "exact_duplicate", "near_duplicate")),
+            DUPLICATE_OF: table["label_id"],
+            DUP_CLUSTER: table["label_id"],
+            DUP_CLUSTER_SIZE: table["size"],
+        }
+    )
+    for rank in np.unique(ranks):
+        path = Path(work, "drops", f"{int(rank):06d}.parquet")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(drops.filter(pa.array(ranks == rank)), path)
+    return drops.num_rows
+
+
+def _as_list(refs) -> list:
+    return list(refs) if isinstance(refs, list | tuple) else [refs]
+
+
+def _transpose(lists: list[list]) -> list[list]:
+    return [list(column) for column in zip(*lists)]

@@ -1,0 +1,124 @@
+"""``exact_dedup`` and ``minhash_dedup``: global stages. Per batch they only compute keys; which
+documents go is decided over the whole corpus by ``pipelines.dedup.resolve`` on Ray.
+
+The document kept in a group is the one seen first: inputs are ranked (sources listed in
+``prefer`` first, then the input order), documents by their record number in the input. The
+choice is the same across runs and whatever the number of partitions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines import schema as S
+from pipelines.dedup import minhash as M
+from pipelines.stages.base import FilterConfig, Stage
+
+DUPLICATE_OF = "duplicate_of"
+DUP_CLUSTER = "dup_cluster"
+DUP_CLUSTER_SIZE = "dup_cluster_size"
+DEDUP_FIELDS = (
+    pa.field(DUPLICATE_OF, pa.string()),
+    pa.field(DUP_CLUSTER, pa.string()),
+    pa.field(DUP_CLUSTER_SIZE, pa.int64()),
+)
+EXACT_BAND = 0xFFFF  # the band number under which exact hashes enter the bucket tables
+
+
+@dataclass(frozen=True, kw_only=True)
+class DedupConfig(FilterConfig):
+    prefer: list[str] = field(default_factory=list)  # `source` values whose documents win
+
+
+class DedupStage(Stage):
+    """A stage whose verdict needs the whole corpus: ``keys`` per batch, resolution later."""
+
+    is_global: ClassVar[bool] = True
+    output_fields = DEDUP_FIELDS
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        raise TypeError(f"{self.name} is resolved over the whole corpus, not per batch")
+
+    def keys(self, batch: pa.Table) -> np.ndarray:
+        """``(rows, k)`` uint64 bucket keys per row of ``batch`` (rows that are alive)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExactDedupConfig(DedupConfig):
+    pass
+
+
+class ExactDedup(DedupStage):
+    """Identical normalized text (lowercase, no accents, punctuation or whitespace differences,
+    digits folded) → ``exact_duplicate``."""
+
+    name = "exact_dedup"
+    Config = ExactDedupConfig
+
+    def keys(self, batch: pa.Table) -> np.ndarray:
+        joined = pc.binary_join(M.normalize_words(batch[S.TEXT]), " ").to_pylist()
+        digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in joined]
+        values = _tag(np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64), EXACT_BAND)
+        values[np.array([t == "" for t in joined], dtype=bool)] = 0  # no words: no key
+        return values[:, None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MinHashDedupConfig(DedupConfig):
+    threshold: float = 0.8  # Jaccard similarity of word n-gram sets
+    num_perm: int = 128
+    ngram: int = 5  # words per shingle, after normalization
+    seed: int = 1
+    bands: int | None = None  # with rows: explicit LSH banding; default: datasketch's optimum
+    rows: int | None = None
+    index: str | None = None  # write the band keys of kept documents here (Parquet)
+    against_index: str | None = None  # drop documents that match this earlier index
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold={self.threshold} must be between 0 and 1")
+        if (self.bands is None) != (self.rows is None):
+            raise ValueError("give both bands and rows, or neither (then they are optimized)")
+        if self.bands is not None and self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands × rows = {self.bands * self.rows} exceeds num_perm")
+        if self.ngram < 1 or self.num_perm < 1:
+            raise ValueError("ngram and num_perm must be positive")
+
+    @property
+    def banding(self) -> tuple[int, int]:
+        if self.bands is not None:
+            return self.bands, self.rows
+        return M.optimal_bands(self.threshold, self.num_perm)
+
+
+class MinHashDedup(DedupStage):
+    """Near-duplicates by MinHash LSH → ``near_duplicate`` (connected components of band hits)."""
+
+    name = "minhash_dedup"
+    Config = MinHashDedupConfig
+
+    def keys(self, batch: pa.Table) -> np.ndarray:
+        c = self.config
+        bands, rows = c.banding
+        hashes, offsets = M.shingle_hashes(M.normalize_words(batch[S.TEXT]), c.ngram)
+        sigs = M.signatures(hashes, offsets, c.num_perm, c.seed)
+        keys = M.band_hashes(sigs, bands, rows)
+        empty = offsets[1:] == offsets[:-1]
+        keys[empty] = 0  # no words: no keys (0 is skipped when bucketing)
+        return keys
+
+
+def _tag(values: np.ndarray, band: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        h = (values ^ np.uint64(band * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)) * np.uint64(
+            0xBF58476D1CE4E5B9
+        )
+        return h ^ (h >> np.uint64(31))
