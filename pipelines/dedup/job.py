@@ -138,7 +138,9 @@ def run(
     rank_of = ranks(specs, prefer)
     if not (work / RESOLVED).exists():
         shutil.rmtree(work, ignore_errors=True)
-        partitions = partitions_for_cluster()
+        partitions = next(
+            (s.config.partitions for s in dedup if s.config.partitions), partitions_for_cluster()
+        )
         for stage in dedup:
             I.check_compatible(stage)
         prepare = PrepareWork(recipe, output, schema, rank_of, partitions)
@@ -154,7 +156,9 @@ def run(
             s.config.against_index for s in dedup if getattr(s.config, "against_index", None)
         ]
         exact = any(s.name == "exact_dedup" for s in dedup)
-        dropped = resolve(work, partitions, exact, index_dirs)
+        minhash = [s for s in dedup if s.name == "minhash_dedup"]
+        verify = minhash[0].config.threshold if minhash and minhash[0].config.verify else None
+        dropped = resolve(work, partitions, exact, index_dirs, verify)
         (work / RESOLVED).write_text(json.dumps({"dropped": dropped, "partitions": partitions}))
     wanted = {rank_of[s.path] for s in todo}
     stems = sorted(

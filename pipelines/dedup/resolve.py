@@ -31,13 +31,22 @@ _JOINED = pa.schema(
 )
 
 
-def resolve(work: Path, partitions: int, exact_reason: bool, index_dirs: list[str]) -> int:
-    """Decide the drops and write ``drops/{rank}.parquet``; returns how many documents go."""
+def resolve(
+    work: Path, partitions: int, exact_reason: bool, index_dirs: list[str], verify: float | None
+) -> int:
+    """Decide the drops and write ``drops/{rank}.parquet``; returns how many documents go.
+
+    ``verify``: keep only candidate pairs whose hashed-shingle Jaccard reaches it (None: all).
+    """
+    all_pairs = verify is not None
     buckets = [
-        _bucket.remote(str(work / "buckets" / f"p{p:04d}"), p, partitions, index_dirs)
+        _bucket.remote(str(work / "buckets" / f"p{p:04d}"), p, partitions, index_dirs, all_pairs)
         for p in range(partitions)
     ]
-    labels = connected_components([edges for edges, _ in buckets], partitions)
+    edges = [edges for edges, _ in buckets]
+    if verify is not None:
+        edges = _verified(str(work), edges, partitions, verify)
+    labels = connected_components(edges, partitions)
     index_ids = [ids for _, ids in buckets]
     split = _split_labels.options(num_returns=partitions)
     by_label = _transpose([_as_list(split.remote(ref, partitions)) for ref in labels])
@@ -54,9 +63,10 @@ def resolve(work: Path, partitions: int, exact_reason: bool, index_dirs: list[st
 
 
 @ray.remote(num_returns=2)
-def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str]):
-    """Edges (smallest gid of a bucket → each other gid) for every key shared by documents,
-    and the ids of index documents met here (gid → id)."""
+def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_pairs: bool):
+    """Candidate edges for every key shared by documents — the smallest gid of a bucket to each
+    other one, or every pair (buckets up to 64 documents) when they are verified next — and the
+    ids of index documents met here (gid → id)."""
     tables = [pq.read_table(f) for f in sorted(Path(directory).glob("*.parquet"))]
     names = []
     for index_dir in index_dirs:
@@ -74,10 +84,86 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str]):
     order = np.lexsort((gid, key))
     key, gid = key[order], gid[order]
     start = np.concatenate(([True], key[1:] != key[:-1]))
-    root = gid[start][np.cumsum(start) - 1]
+    group = np.cumsum(start) - 1
+    root = gid[start][group]
     edges = np.stack([root, gid], 1)[~start]
+    if all_pairs:
+        edges = np.concatenate([edges, _pairs_within(gid, start, group)])
     edges = np.unique(edges, axis=0) if len(edges) else _EMPTY
     return edges, (pa.concat_tables(names) if names else None)
+
+
+def _pairs_within(gid: np.ndarray, start: np.ndarray, group: np.ndarray, cap: int = 64):
+    """All pairs of members (not only root → member) in buckets of 3 to ``cap`` documents."""
+    sizes = np.bincount(group)
+    out = [_EMPTY]
+    for g in np.flatnonzero((sizes >= 3) & (sizes <= cap)):
+        members = gid[group == g]
+        i, j = np.triu_indices(len(members), k=1)
+        out.append(np.stack([members[i], members[j]], 1))
+    return np.concatenate(out)
+
+
+def _verified(work: str, edges: list, partitions: int, threshold: float) -> list:
+    """Candidate edges whose two documents' shingle-set Jaccard reaches ``threshold``; two
+    joins by input rank (first endpoint, then second) carry the shingles, no task holds all."""
+    split = _split_pairs.options(num_returns=partitions)
+    by_first = _transpose([_as_list(split.remote(ref, partitions, 0)) for ref in edges])
+    attach = _attach_first.options(num_returns=partitions)
+    by_second = _transpose(
+        [_as_list(attach.remote(work, partitions, *by_first[q])) for q in range(partitions)]
+    )
+    return [_keep_similar.remote(work, threshold, *by_second[q]) for q in range(partitions)]
+
+
+@ray.remote
+def _split_pairs(pairs: np.ndarray, partitions: int, column: int):
+    q = _rank_partition(pairs[:, column], partitions) if len(pairs) else np.zeros(0, np.int64)
+    parts = [pairs[q == i] for i in range(partitions)]
+    return parts[0] if partitions == 1 else tuple(parts)
+
+
+@ray.remote
+def _attach_first(work: str, partitions: int, *chunks: np.ndarray):
+    pairs = np.concatenate(chunks) if chunks else _EMPTY
+    table = pa.table({"u": pa.array(pairs[:, 0]), "v": pa.array(pairs[:, 1])})
+    table = table.append_column("su", _shingles_of(work, pairs[:, 0]))
+    q = _rank_partition(pairs[:, 1], partitions)
+    parts = [table.filter(pa.array(q == i)) for i in range(partitions)]
+    return parts[0] if partitions == 1 else tuple(parts)
+
+
+@ray.remote
+def _keep_similar(work: str, threshold: float, *chunks: pa.Table) -> np.ndarray:
+    table = pa.concat_tables(chunks)
+    if not table.num_rows:
+        return _EMPTY
+    sv = _shingles_of(work, table["v"].to_numpy()).to_pylist()
+    keep = [
+        a is None or b is None or _jaccard(a, b) >= threshold  # index documents: unverified
+        for a, b in zip(table["su"].to_pylist(), sv)
+    ]
+    pairs = np.stack([table["u"].to_numpy(), table["v"].to_numpy()], 1).astype(np.uint64)
+    return pairs[np.array(keep, dtype=bool)]
+
+
+def _jaccard(a: list[int], b: list[int]) -> float:
+    x, y = np.unique(np.array(a, np.uint32)), np.unique(np.array(b, np.uint32))
+    union = len(x) + len(y)
+    shared = len(np.intersect1d(x, y, assume_unique=True))
+    return shared / (union - shared) if union else 1.0
+
+
+def _shingles_of(work: str, gids: np.ndarray) -> pa.Array:
+    """Shingle hash lists of ``gids`` (null for index documents)."""
+    ranks = {int(r) for r in np.unique(gids >> np.uint64(RECORD_BITS))} - {INDEX_RANK}
+    files = [
+        f for r in sorted(ranks) for f in sorted(Path(work, "keys").glob(f"{r:06d}-*.parquet"))
+    ]
+    if not files:
+        return pa.nulls(len(gids), pa.list_(pa.uint32()))
+    table = pa.concat_tables([pq.read_table(f, columns=["gid", "shingles"]) for f in files])
+    return pc.take(table["shingles"], pc.index_in(pa.array(gids), table["gid"]))
 
 
 def _index_gid(ids: list[str]) -> np.ndarray:

@@ -57,16 +57,22 @@ def write_work(
     )
     live = batch.filter(alive)
     gid = gids(live, rank)
-    keys = [stage.keys(live) for stage in stages]
-    exact = next((k[:, 0] for s, k in zip(stages, keys) if s.name == "exact_dedup"), None)
-    bands = next((k for s, k in zip(stages, keys) if s.name == "minhash_dedup"), None)
     columns = {"gid": pa.array(gid), "id": live[S.ID]}
-    if exact is not None:
-        columns["exact"] = pa.array(exact)
-    if bands is not None:
-        columns["bands"] = pa.FixedSizeListArray.from_arrays(
-            pa.array(bands.reshape(-1)), bands.shape[1]
-        )
+    keys = []
+    for stage in stages:
+        if stage.name == "minhash_dedup":
+            bands, hashes, offsets = stage.sketch(live)
+            columns["bands"] = pa.FixedSizeListArray.from_arrays(
+                pa.array(bands.reshape(-1)), bands.shape[1]
+            )
+            if stage.config.verify:
+                columns["shingles"] = pa.ListArray.from_arrays(
+                    pa.array(offsets.astype(np.int32)), pa.array(hashes.astype(np.uint32))
+                )
+            keys.append(bands)
+        else:
+            keys.append(stage.keys(live))
+            columns["exact"] = pa.array(keys[-1][:, 0])
     _write(pa.table(columns), work / "keys" / f"{stem}.parquet")
     all_keys = np.concatenate([k for k in keys], axis=1) if keys else np.zeros((len(gid), 0))
     flat_keys = all_keys.reshape(-1).astype(np.uint64)
