@@ -151,18 +151,23 @@ def evaluate(
     one member of a component should go. ``recall`` credits at most size-1 removals per
     component. A removed document whose nearest true Jaccard is below ``floor`` (unplanted
     documents: 0) is a bad removal; ``precision`` is 1 - bad/removed. ``clusters_fully_removed``
-    counts components of >= 2 members with every member removed; ``planted_clusters_lost``
-    counts planted clusters with every member removed.
+    counts components of >= 2 members with every member removed; of those, ``components_lost``
+    have no kept cluster-mate at Jaccard >= ``floor`` (a kept grey-zone relative of a fully
+    removed component keeps most of its text); ``planted_clusters_lost`` counts planted
+    clusters with every member removed.
     """
     removed = set(removed_ids)
-    should_go = credited = fully = lost = 0
+    should_go = credited = fully = orphaned = lost = 0
     for cluster in truth.clusters:
-        for component in _components(cluster, threshold):
+        for component in components(cluster, threshold):
             if len(component) > 1:
                 gone = len(component & removed)
                 should_go += len(component) - 1
                 credited += min(gone, len(component) - 1)
                 fully += gone == len(component)
+                orphaned += gone == len(component) and not _kept_relative(
+                    cluster, component, removed, floor
+                )
         lost += removed.issuperset(cluster.members)
     nearest = [truth.nearest.get(d, 0.0) for d in removed]
     bad = sum(j < floor for j in nearest)
@@ -174,6 +179,7 @@ def evaluate(
         "bad_removals": bad,
         "grey_removals": sum(floor <= j < threshold for j in nearest),
         "clusters_fully_removed": fully,
+        "components_lost": orphaned,
         "planted_clusters_lost": lost,
     }
 
@@ -192,7 +198,16 @@ def _derive(rng, text: str, tokens: tuple, jaccard_range: tuple[float, float]):
     return text, (ids, suf), {"kind": kind, "target": round(target, 4), "reordered": reordered}
 
 
-def _components(cluster: Cluster, threshold: float) -> list[set[str]]:
+def _kept_relative(cluster: Cluster, component: set[str], removed: set[str], floor: float):
+    """Whether a kept member of ``cluster`` has Jaccard >= ``floor`` with one in ``component``."""
+    return any(
+        j >= floor and (a in component and b not in removed or b in component and a not in removed)
+        for a, b, j in cluster.pairs
+    )
+
+
+def components(cluster: Cluster, threshold: float) -> list[set[str]]:
+    """The members of ``cluster`` grouped by true Jaccard >= ``threshold``, transitively."""
     parent = {m: m for m in cluster.members}
 
     def find(x: str) -> str:

@@ -14,7 +14,6 @@ from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines import schema as S
 from pipelines.dedup import minhash as M
@@ -70,7 +69,7 @@ class ExactDedup(DedupStage):
     Config = ExactDedupConfig
 
     def keys(self, batch: pa.Table) -> np.ndarray:
-        joined = pc.binary_join(M.normalize_words(batch[S.TEXT]), " ").to_pylist()
+        joined = M.normalize_text(batch[S.TEXT]).to_pylist()
         digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in joined]
         values = _tag(np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64), EXACT_BAND)
         values[np.array([t == "" for t in joined], dtype=bool)] = 0  # no words: no key
@@ -126,7 +125,7 @@ class MinHashDedup(DedupStage):
         with per-row offsets."""
         c = self.config
         bands, rows = c.banding
-        hashes, offsets = M.shingle_hashes(M.normalize_words(batch[S.TEXT]), c.ngram)
+        hashes, offsets = M.shingle_hashes(M.normalize_text(batch[S.TEXT]), c.ngram)
         sigs = M.signatures(hashes, offsets, c.num_perm, c.seed)
         keys = M.band_hashes(sigs, bands, rows)
         keys[offsets[1:] == offsets[:-1]] = 0  # no words: no keys (0 is never bucketed)

@@ -31,7 +31,7 @@ def _random_texts(n: int, seed: int = 0) -> list[str]:
 @pytest.mark.parametrize("num_perm,seed,ngram", [(128, 1, 5), (64, 7, 3), (256, 42, 1)])
 def test_signatures_equal_datasketch(num_perm, seed, ngram):
     texts = TEXTS + _random_texts(60, seed)
-    hashes, offsets = M.shingle_hashes(M.normalize_words(pa.array(texts)), ngram)
+    hashes, offsets = M.shingle_hashes(M.normalize_text(pa.array(texts)), ngram)
     sigs = M.signatures(hashes, offsets, num_perm, seed)
     for text, row in zip(texts, sigs):
         expected = MinHash(num_perm=num_perm, seed=seed, hashfunc=M.shingle_hash)
@@ -48,7 +48,7 @@ def test_signatures_load_into_datasketch_lsh():
     texts = ["the cat sat on the mat and looked out of the window all day long"] * 2 + [
         "completely different words appear in this other sentence about dogs and parks"
     ]
-    hashes, offsets = M.shingle_hashes(M.normalize_words(pa.array(texts)), 5)
+    hashes, offsets = M.shingle_hashes(M.normalize_text(pa.array(texts)), 5)
     sigs = M.signatures(hashes, offsets, 128, 1)
     lsh = MinHashLSH(threshold=0.8, num_perm=128)
     for i, row in enumerate(sigs):
