@@ -1,7 +1,7 @@
 """A persisted dedup index: the bucket keys of a corpus's kept documents, for later runs.
 
-``index: PATH`` (on ``minhash_dedup``) writes ``PATH/b{byte}/{part}.parquet`` rows ``(key, id)``,
-split by the key's top byte so a later run's bucket partition reads only its share, and
+``index: PATH`` (on ``minhash_dedup``) writes ``PATH/{part}.parquet`` rows ``(key, id)`` sorted
+by key, so a later run's key-range task reads only its share of row groups, and
 ``PATH/_index.json`` with the settings that make keys comparable. ``against_index: PATH`` drops
 new documents that share a key with an indexed one (chains included); the old corpus is not
 touched, and its documents always win.
@@ -52,7 +52,7 @@ def check_compatible(stage) -> None:
 
 def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int) -> None:
     """Index rows for the documents of one work part that were kept."""
-    from pipelines.dedup.work import gids
+    from pipelines.dedup.work import gids, write_sorted_keys
 
     kept = batch.filter(
         pc.and_(pc.is_null(batch[S.DROP_REASON]), pc.is_valid(batch[S.SOURCE_RECORD]))
@@ -64,13 +64,7 @@ def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int
     bands = keys["bands"].combine_chunks()
     width = bands.type.list_size
     flat = pc.list_flatten(bands).to_numpy().astype(np.uint64)
-    ids = np.repeat(np.arange(keys.num_rows), width)
+    rows = np.repeat(np.arange(keys.num_rows), width)
     keep = flat != 0
-    flat, ids = flat[keep], ids[keep]
-    top = (flat >> np.uint64(56)).astype(np.int64)
-    for byte in np.unique(top):
-        mine = top == byte
-        table = pa.table({"key": flat[mine], "id": pc.take(keys["id"], pa.array(ids[mine]))})
-        path = Path(target) / f"b{byte:03d}" / f"{stem}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+    ids = pc.take(keys["id"], pa.array(rows[keep]))
+    write_sorted_keys(flat[keep], ids, "id", Path(target) / f"{stem}.parquet")

@@ -59,9 +59,13 @@ def ranks(specs: list[InputSpec], prefer: list[str]) -> dict[str, int]:
     return {spec.path: rank + 1 for rank, (_, spec) in enumerate(ordered)}
 
 
-def partitions_for_cluster() -> int:
+KEYS_PER_TASK = 8_000_000  # ~130 MB of (key, gid) per bucket task, whatever the corpus size
+
+
+def partitions_for(keys: int) -> int:
+    """Enough partitions to keep every task's share bounded, and at least 2 per CPU."""
     cpus = int(ray.cluster_resources().get("CPU", 1))
-    return max(1, min(256, 2 * cpus))
+    return max(2 * cpus, -(-keys // KEYS_PER_TASK))
 
 
 class PrepareWork:
@@ -69,9 +73,9 @@ class PrepareWork:
 
     _cache: dict[str, tuple] = {}
 
-    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema, ranks, partitions):
+    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema, ranks) -> None:
         self.recipe, self.work = recipe, Path(out_dir) / WORK
-        self.schema, self.ranks, self.partitions = schema, ranks, partitions
+        self.schema, self.ranks = schema, ranks
         self.fingerprint = recipe.fingerprint()
 
     def __call__(self, batch: pa.Table) -> pa.Table:
@@ -84,7 +88,7 @@ class PrepareWork:
         for source_file in pc.unique(batch[S.SOURCE_FILE]).to_pylist():
             rows = batch.filter(pc.equal(batch[S.SOURCE_FILE], source_file))
             rank = self.ranks[source_file]
-            stats.append(write_work(rows, dedup, self.work, rank, self.partitions, self.schema))
+            stats.append(write_work(rows, dedup, self.work, rank, self.schema))
         return pa.table({"stats": [json.dumps(s) for s in stats]})
 
 
@@ -138,20 +142,20 @@ def run(
     rank_of = ranks(specs, prefer)
     if not (work / RESOLVED).exists():
         shutil.rmtree(work, ignore_errors=True)
-        partitions = next(
-            (s.config.partitions for s in dedup if s.config.partitions), partitions_for_cluster()
-        )
         for stage in dedup:
             I.check_compatible(stage)
-        prepare = PrepareWork(recipe, output, schema, rank_of, partitions)
+        prepare = PrepareWork(recipe, output, schema, rank_of)
         from pipelines.datasource import InputDatasource
 
         ds = ray.data.read_datasource(
             InputDatasource(specs, recipe.read), override_num_blocks=len(specs)
         )
         ds = ds.map_batches(prepare, batch_size=None, batch_format="pyarrow")
-        for _ in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-            pass
+        keys = 0
+        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+            keys += sum(json.loads(raw)["keys"] for raw in batch["stats"].to_pylist())
+        configured = next((s.config.partitions for s in dedup if s.config.partitions), None)
+        partitions = configured or partitions_for(keys)
         index_dirs = [
             s.config.against_index for s in dedup if getattr(s.config, "against_index", None)
         ]

@@ -88,7 +88,9 @@ def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     text = pc.fill_null(text, "").cast(pa.large_string())
     _, offsets_buf, data_buf = text.buffers()
     offsets = np.frombuffer(offsets_buf, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
     counts = K.word_counts(data, offsets)
     per_doc = np.where(counts > 0, counts - np.minimum(counts, ngram) + 1, 0)
     out_offsets = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int64)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import ray
 
@@ -40,7 +41,7 @@ def resolve(
     """
     all_pairs = verify is not None
     buckets = [
-        _bucket.remote(str(work / "buckets" / f"p{p:04d}"), p, partitions, index_dirs, all_pairs)
+        _bucket.remote(str(work / "buckets"), p, partitions, index_dirs, all_pairs)
         for p in range(partitions)
     ]
     edges = [edges for edges, _ in buckets]
@@ -67,15 +68,20 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
     """Candidate edges for every key shared by documents — the smallest gid of a bucket to each
     other one, or every pair (buckets up to 64 documents) when they are verified next — and the
     ids of index documents met here (gid → id)."""
-    tables = [pq.read_table(f) for f in sorted(Path(directory).glob("*.parquet"))]
+    lo = (p << 64) // partitions  # key range [lo, hi) of this task; keys are uniform hashes
+    hi = ((p + 1) << 64) // partitions
+    where = pads.field("key") >= pa.scalar(lo, pa.uint64())
+    if hi < 1 << 64:
+        where &= pads.field("key") < pa.scalar(hi, pa.uint64())
+    tables = [_read_range(sorted(Path(directory).glob("*.parquet")), where)]
     names = []
     for index_dir in index_dirs:
-        for f in sorted(Path(index_dir).glob("b*/*.parquet")):
-            if int(f.parent.name[1:]) % partitions == p:
-                t = pq.read_table(f)
-                gid = pa.array(_index_gid(t["id"].to_pylist()))
-                tables.append(pa.table({"key": t["key"], "gid": gid}))
-                names.append(pa.table({"gid": gid, "id": t["id"]}))
+        t = _read_range(sorted(Path(index_dir).glob("*.parquet")), where)
+        if t is not None and t.num_rows:
+            gid = pa.array(_index_gid(t["id"].to_pylist()))
+            tables.append(pa.table({"key": t["key"], "gid": gid}))
+            names.append(pa.table({"gid": gid, "id": t["id"]}))
+    tables = [t for t in tables if t is not None and t.num_rows]
     if not tables:
         return _EMPTY, None
     table = pa.concat_tables(tables)
@@ -91,6 +97,13 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
         edges = np.concatenate([edges, _pairs_within(gid, start, group)])
     edges = np.unique(edges, axis=0) if len(edges) else _EMPTY
     return edges, (pa.concat_tables(names) if names else None)
+
+
+def _read_range(files: list[Path], where) -> pa.Table | None:
+    """Rows of sorted key files inside a key range (row groups outside it are not read)."""
+    if not files:
+        return None
+    return pads.dataset([str(f) for f in files], format="parquet").to_table(filter=where)
 
 
 def _pairs_within(gid: np.ndarray, start: np.ndarray, group: np.ndarray, cap: int = 64):

@@ -5,7 +5,8 @@ Layout under ``OUT/_work``::
 
     docs/{rank}-{first}.parquet          the batch after the stages before dedup (all rows)
     keys/{rank}-{first}.parquet          gid, id, exact key, band keys of live rows
-    buckets/p{p}/{rank}-{first}.parquet  (key, gid) of live rows, for bucket partition p
+    buckets/{rank}-{first}.parquet       (key, gid) of live rows, sorted by key (row groups
+                                         let a key-range task read only its share)
     drops/{rank}.parquet                 gid → reason, duplicate_of, cluster, cluster size
 
 A document's ``gid`` is ``rank << 40 | record``: ``rank`` orders inputs (preferred sources
@@ -35,9 +36,17 @@ def gids(batch: pa.Table, rank: int) -> np.ndarray:
     return (np.uint64(rank) << np.uint64(RECORD_BITS)) | (records & np.uint64(_RECORD_MASK))
 
 
-def bucket_partition(keys: np.ndarray, partitions: int) -> np.ndarray:
-    """Partition of a bucket key: its top byte modulo ``partitions`` (indexes use 256 bytes)."""
-    return ((keys >> np.uint64(56)) % np.uint64(partitions)).astype(np.int64)
+BUCKET_ROW_GROUP = 65_536
+
+
+def write_sorted_keys(keys: np.ndarray, values: pa.Array, name: str, path: Path) -> None:
+    """``(key, name)`` rows sorted by key, in row groups a key-range filter can skip."""
+    order = np.argsort(keys, kind="stable")
+    table = pa.table({"key": pa.array(keys[order]), name: pc.take(values, pa.array(order))})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=BUCKET_ROW_GROUP)
+    tmp.replace(path)
 
 
 def write_work(
@@ -45,7 +54,6 @@ def write_work(
     stages: list[DedupStage],
     work: Path,
     rank: int,
-    partitions: int,
     schema: pa.Schema,
 ) -> dict:
     """Write one input's batch and its dedup keys; returns the work part's stats."""
@@ -79,12 +87,9 @@ def write_work(
     flat_gids = np.repeat(gid, all_keys.shape[1])
     nonzero = flat_keys != 0
     flat_keys, flat_gids = flat_keys[nonzero], flat_gids[nonzero]
-    part = bucket_partition(flat_keys, partitions)
-    for p in np.unique(part):
-        mine = part == p
-        table = pa.table({"key": flat_keys[mine], "gid": flat_gids[mine]})
-        _write(table, work / "buckets" / f"p{p:04d}" / f"{stem}.parquet")
-    return {"source_file": batch[S.SOURCE_FILE][0].as_py(), "part": stem, "rows": batch.num_rows}
+    write_sorted_keys(flat_keys, pa.array(flat_gids), "gid", work / "buckets" / f"{stem}.parquet")
+    source = batch[S.SOURCE_FILE][0].as_py()
+    return {"source_file": source, "part": stem, "rows": batch.num_rows, "keys": len(flat_keys)}
 
 
 def apply_drops(
