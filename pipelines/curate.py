@@ -48,7 +48,8 @@ def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = Fals
         markers, recipe.resolved(), recipe.fingerprint(), time.monotonic() - started
     )
     path = store.write_manifest(manifest)
-    shutil.rmtree(os.path.join(output, "_work"), ignore_errors=True)  # dedup's scratch space
+    if not os.environ.get("FORAGE_KEEP_WORK"):  # dedup's scratch space (kept for debugging)
+        shutil.rmtree(os.path.join(output, "_work"), ignore_errors=True)
     progress.finish(manifest["counts"])
     return CurateResult(
         manifest=manifest, manifest_path=str(path), resumed_inputs=len(specs) - len(todo)

@@ -12,7 +12,9 @@ A run killed during step 1 or 2 starts those again; once step 2 has finished
 from __future__ import annotations
 
 import json
+import logging
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from pipelines.stages.base import Stage
 from pipelines.stages.dedup import DedupStage
 
 RESOLVED = "resolved.json"
+log = logging.getLogger("forage.dedup")
 
 
 def split_stages(stages: list[Stage]) -> tuple[list[Stage], list[DedupStage], list[Stage]]:
@@ -144,6 +147,7 @@ def run(
         shutil.rmtree(work, ignore_errors=True)
         for stage in dedup:
             I.check_compatible(stage)
+        started = time.monotonic()
         prepare = PrepareWork(recipe, output, schema, rank_of)
         from pipelines.datasource import InputDatasource
 
@@ -160,10 +164,15 @@ def run(
             s.config.against_index for s in dedup if getattr(s.config, "against_index", None)
         ]
         exact = any(s.name == "exact_dedup" for s in dedup)
+        keyed = time.monotonic()
         minhash = [s for s in dedup if s.name == "minhash_dedup"]
         verify = minhash[0].config.threshold if minhash and minhash[0].config.verify else None
         dropped = resolve(work, partitions, exact, index_dirs, verify)
-        (work / RESOLVED).write_text(json.dumps({"dropped": dropped, "partitions": partitions}))
+        done = time.monotonic()
+        timing = {"keys_s": round(keyed - started, 2), "resolve_s": round(done - keyed, 2)}
+        log.info("dedup: %s keys, %s partitions, %s dropped, %s", keys, partitions, dropped, timing)
+        summary = {"dropped": dropped, "partitions": partitions, "keys": keys, **timing}
+        (work / RESOLVED).write_text(json.dumps(summary))
     wanted = {rank_of[s.path] for s in todo}
     stems = sorted(
         p.stem for p in (work / "docs").glob("*.parquet") if int(p.stem.split("-")[0]) in wanted

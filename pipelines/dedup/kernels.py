@@ -93,3 +93,40 @@ def signatures(hashes, offsets, a, b, out):
                     row[k] = v
         for k in range(perms):
             out[d, k] = np.uint32(row[k])
+
+
+@numba.njit(cache=True, nogil=True)
+def sorted_sets(values, offsets, out, out_offsets):
+    """Each document's shingle hashes sorted and deduplicated (for Jaccard by merging);
+    returns how many values were written; ``out_offsets`` receives the new offsets."""
+    k = 0
+    for d in range(offsets.shape[0] - 1):
+        out_offsets[d] = k
+        segment = np.sort(values[offsets[d] : offsets[d + 1]])
+        for i in range(segment.shape[0]):
+            if i == 0 or segment[i] != segment[i - 1]:
+                out[k] = segment[i]
+                k += 1
+    out_offsets[offsets.shape[0] - 1] = k
+    return k
+
+
+@numba.njit(cache=True, nogil=True)
+def jaccards(va, oa, vb, ob):
+    """Jaccard of the sorted sets a[i] and b[i], by one merge per pair."""
+    out = np.empty(oa.shape[0] - 1, dtype=np.float64)
+    for p in range(oa.shape[0] - 1):
+        i, i_end, j, j_end = oa[p], oa[p + 1], ob[p], ob[p + 1]
+        shared = 0
+        while i < i_end and j < j_end:
+            if va[i] == vb[j]:
+                shared += 1
+                i += 1
+                j += 1
+            elif va[i] < vb[j]:
+                i += 1
+            else:
+                j += 1
+        union = (oa[p + 1] - oa[p]) + (ob[p + 1] - ob[p]) - shared
+        out[p] = shared / union if union > 0 else 1.0
+    return out

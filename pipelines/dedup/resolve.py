@@ -16,6 +16,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import ray
 
+from pipelines.dedup import kernels as K
 from pipelines.dedup.components import connected_components
 from pipelines.dedup.work import RECORD_BITS
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
@@ -151,20 +152,21 @@ def _keep_similar(work: str, threshold: float, *chunks: pa.Table) -> np.ndarray:
     table = pa.concat_tables(chunks)
     if not table.num_rows:
         return _EMPTY
-    sv = _shingles_of(work, table["v"].to_numpy()).to_pylist()
-    keep = [
-        a is None or b is None or _jaccard(a, b) >= threshold  # index documents: unverified
-        for a, b in zip(table["su"].to_pylist(), sv)
-    ]
+    su = table["su"].combine_chunks()
+    sv = _shingles_of(work, table["v"].to_numpy())
+    similarity = K.jaccards(*_flat(su), *_flat(sv))
+    unknown = pc.or_(pc.is_null(su), pc.is_null(sv)).to_numpy(zero_copy_only=False)
+    keep = unknown | (similarity >= threshold)  # index documents: no shingles, unverified
     pairs = np.stack([table["u"].to_numpy(), table["v"].to_numpy()], 1).astype(np.uint64)
-    return pairs[np.array(keep, dtype=bool)]
+    return pairs[keep]
 
 
-def _jaccard(a: list[int], b: list[int]) -> float:
-    x, y = np.unique(np.array(a, np.uint32)), np.unique(np.array(b, np.uint32))
-    union = len(x) + len(y)
-    shared = len(np.intersect1d(x, y, assume_unique=True))
-    return shared / (union - shared) if union else 1.0
+def _flat(lists: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
+    """Values and int64 offsets of a list<uint32> array (nulls as empty lists)."""
+    lists = pc.fill_null(lists, pa.scalar([], lists.type)) if lists.null_count else lists
+    offsets = pc.list_value_length(lists).to_numpy().astype(np.int64)
+    offsets = np.concatenate(([0], np.cumsum(offsets)))
+    return pc.list_flatten(lists).to_numpy().astype(np.uint32), offsets
 
 
 def _shingles_of(work: str, gids: np.ndarray) -> pa.Array:
