@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,8 @@ def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = Fals
     store = ShardStore(output)
     done = store.prepare(recipe.fingerprint())
     todo = [s for s in specs if s.key not in done]
-    progress = Progress(len(specs), len(specs) - len(todo), quiet=quiet)
+    inputs = len({s.path for s in specs})
+    progress = Progress(inputs, inputs - len({s.path for s in todo}), quiet=quiet)
     if todo:
         _run(todo, specs, recipe, output, schema, store, progress)
     markers = list(store.markers().values())
@@ -52,7 +53,9 @@ def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = Fals
         shutil.rmtree(os.path.join(output, "_work"), ignore_errors=True)
     progress.finish(manifest["counts"])
     return CurateResult(
-        manifest=manifest, manifest_path=str(path), resumed_inputs=len(specs) - len(todo)
+        manifest=manifest,
+        manifest_path=str(path),
+        resumed_inputs=inputs - len({s.path for s in todo}),
     )
 
 
@@ -69,6 +72,7 @@ def _run(
 
     ensure_ray(recipe.num_cpus, quiet=progress.quiet)
     by_path = {s.path: s for s in todo}
+    ranges = Counter(s.path for s in todo)  # read tasks per input (large JSONL: several)
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen_rows: dict[str, int] = defaultdict(int)
     if any(getattr(stage, "is_global", False) for stage in recipe.build_stages()):
@@ -85,8 +89,8 @@ def _run(
             seen_rows[path] += stat["rows"]
             _log_errors(path, stat["error_rows"])
             progress.update(stat)
-            end = next((p["end"] for p in parts[path] if p["end"]), None)
-            if end is not None and seen_rows[path] == end["records"]:
+            ends = [p["end"] for p in parts[path] if p["end"]]
+            if len(ends) == ranges[path] and seen_rows[path] == sum(e["records"] for e in ends):
                 spec = by_path[path]
                 store.mark_done(spec.key, input_marker(path, spec.format, parts.pop(path)))
                 progress.input_done()

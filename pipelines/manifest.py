@@ -24,7 +24,15 @@ SOFTWARE = (
 
 def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
     """Fold the per-batch stats of one finished input into its completion marker."""
-    end = next(p["end"] for p in parts if p["end"] is not None)
+    ends = [p["end"] for p in parts if p["end"] is not None]  # one per read range
+    skipped: Counter[str] = Counter()
+    for e in ends:
+        skipped.update(e["skipped"])
+    end = {
+        "records": sum(e["records"] for e in ends),
+        "error": next((e["error"] for e in ends if e["error"]), None),
+        "skipped": dict(sorted(skipped.items())),
+    }
     reasons: Counter[tuple[str, str]] = Counter()
     for part in parts:
         for stage, reason, n in part["reasons"]:

@@ -29,7 +29,40 @@ def resolve_inputs(args: list[str], config: ReadConfig) -> list[InputSpec]:
             specs.append(InputSpec(path, fmt))
     seen: set[str] = set()
     unique = [s for s in specs if not (s.path in seen or seen.add(s.path))]
-    return unique
+    return [r for s in unique for r in split_input(s, config.split_bytes)]
+
+
+def split_input(spec: InputSpec, step: int) -> list[InputSpec]:
+    """A plain local JSONL file over ``step`` bytes → ranges at line starts, one read task each
+    (records keep file-wide numbers); anything else stays whole."""
+    if step <= 0 or spec.format != "jsonl" or "://" in spec.path:
+        return [spec]
+    if not spec.path.endswith((".jsonl", ".json", ".ndjson")):
+        return [spec]  # compressed: no random access
+    size = os.path.getsize(spec.path)
+    if size <= step:
+        return [spec]
+    starts, first_lines = [0], [0]
+    lines = position = 0
+    target = step
+    with open(spec.path, "rb") as f:
+        while chunk := f.read(1 << 23):
+            while target < position + len(chunk):
+                newline = chunk.find(b"\n", max(0, target - 1 - position))
+                if newline == -1:
+                    break  # the line goes on in the next chunk
+                start = position + newline + 1
+                if start < size:
+                    starts.append(start)
+                    first_lines.append(lines + chunk.count(b"\n", 0, newline + 1))
+                target = start + step
+            lines += chunk.count(b"\n")
+            position += len(chunk)
+    stops = starts[1:] + [size]
+    return [
+        InputSpec(spec.path, spec.format, start=a, stop=b, first_line=n)
+        for a, b, n in zip(starts, stops, first_lines)
+    ]
 
 
 def _expand(arg: str, config: ReadConfig) -> list[str]:

@@ -58,7 +58,8 @@ def ranks(specs: list[InputSpec], prefer: list[str]) -> dict[str, int]:
         hits = [i for i, p in enumerate(prefer) if p == spec.format or p in spec.path]
         return hits[0] if hits else len(prefer)
 
-    ordered = sorted(enumerate(specs), key=lambda item: (preference(item[1]), item[0]))
+    inputs = list({spec.path: spec for spec in specs}.values())  # ranges of one file: one rank
+    ordered = sorted(enumerate(inputs), key=lambda item: (preference(item[1]), item[0]))
     return {spec.path: rank + 1 for rank, (_, spec) in enumerate(ordered)}
 
 

@@ -38,7 +38,8 @@ def normalize_text(text: pa.Array) -> pa.Array:
         scattered = pc.take(fixed, pc.max_element_wise(pc.subtract(positions, 1), 0))
         text = pc.if_else(plain, text, scattered)
     text = pc.replace_substring_regex(text, r"\pN+", "0")
-    text = pc.replace_substring_regex(text, r"[\pP\pS\pC\pZ]+", " ")
+    # Separator runs → one space; a lone space between words is left alone (most of them).
+    text = pc.replace_substring_regex(text, r"[^\pL\pN ][^\pL\pN]*| [^\pL\pN]+", " ")
     return pc.utf8_trim(text, " ")
 
 
@@ -99,7 +100,7 @@ def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     return out, out_offsets
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's affine32 permutation parameters ``(a, b)`` for ``num_perm`` and ``seed``."""
     from datasketch import MinHash
@@ -117,6 +118,7 @@ def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def optimal_bands(
     threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
 ) -> tuple[int, int]:

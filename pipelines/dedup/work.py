@@ -17,6 +17,7 @@ The smallest gid of a duplicate group is kept.
 from __future__ import annotations
 
 from pathlib import Path
+from uuid import uuid4
 
 import numpy as np
 import pyarrow as pa
@@ -46,7 +47,7 @@ def write_sorted_keys(keys: np.ndarray, values: pa.Array, name: str, path: Path)
     table = pa.table({"key": pa.array(keys[order]), name: pc.take(values, pa.array(order))})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=BUCKET_ROW_GROUP)
+    pq.write_table(table, tmp, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
     tmp.replace(path)
 
 
@@ -58,8 +59,8 @@ def write_work(
     schema: pa.Schema,
 ) -> dict:
     """Write one input's batch and its dedup keys; returns the work part's stats."""
-    first = int(pc.min(batch[S.SOURCE_RECORD]).as_py() or 0)
-    stem = f"{rank:06d}-{first:012d}"
+    first = pc.min(batch[S.SOURCE_RECORD]).as_py()  # the end-of-input row has none
+    stem = f"{rank:06d}-{first:012d}" if first is not None else f"{rank:06d}-end-{uuid4().hex}"
     _write(S.conform(batch, schema), work / "docs" / f"{stem}.parquet")
     alive = pc.and_(pc.is_null(batch[S.DROP_REASON]), pc.is_valid(batch[S.SOURCE_RECORD])).to_numpy(
         zero_copy_only=False
@@ -139,5 +140,5 @@ def _set(batch: pa.Table, name: str, values) -> pa.Table:
 def _write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    pq.write_table(table, tmp, compression="lz4")  # scratch: fast beats small
     tmp.replace(path)

@@ -21,6 +21,7 @@ class ReadConfig:
     id_field: str = "id"  # JSONL/Parquet: the column holding the input's own document id
     text_field: str = "text"  # JSONL/Parquet: the column holding the text
     url_field: str = "url"
+    split_bytes: int = 32 * 1024 * 1024  # a plain local JSONL file is read in ranges this big
     max_record_bytes: int = 16 * 1024 * 1024  # bigger records become error rows, never loaded
     block_rows: int = 2000  # rows per block, hence per output shard at most
     block_bytes: int = 64 * 1024 * 1024  # text bytes per block, hence per output shard at most
@@ -35,10 +36,19 @@ class InputSpec:
 
     path: str
     format: str
+    # A byte range of a large plain file read by its own task ([start, stop), at line starts);
+    # first_line: lines before ``start``, so line numbers and record numbers stay file-wide.
+    start: int = 0
+    stop: int | None = None
+    first_line: int = 0
 
     @property
     def key(self) -> str:
         return input_key(self.path)
+
+    @property
+    def is_range(self) -> bool:
+        return self.stop is not None
 
 
 def input_key(path: str) -> str:
@@ -72,7 +82,7 @@ class BlockBuilder:
     def add(self, row: dict[str, Any]) -> Iterator[pa.Table]:
         """Add a document row; yields a block when the current one is full."""
         row[S.SOURCE_FILE] = self.spec.path
-        row[S.SOURCE_RECORD] = self.emitted
+        row[S.SOURCE_RECORD] = self.spec.first_line + self.emitted
         self.emitted += 1
         self.rows.append(row)
         self.bytes += len(row.get(S.TEXT) or "")
@@ -84,7 +94,7 @@ class BlockBuilder:
         self.errors += 1
         self.first_error = self.first_error or message
         row = {
-            S.ID: hashed_id(self.spec.path, f"error@{self.emitted}"),
+            S.ID: hashed_id(self.spec.path, f"error@{self.spec.first_line + self.emitted}"),
             S.SOURCE: source,
             S.SOURCE_OFFSET: offset,
             S.DROP_REASON: S.READ_ERROR,
@@ -99,7 +109,7 @@ class BlockBuilder:
 
     def finish(self) -> Iterator[pa.Table]:
         """Flush the last rows plus the end-of-input marker row."""
-        if self.emitted == 0 and not self.skipped:
+        if self.emitted == 0 and not self.skipped and not self.spec.is_range:
             yield from self.error(
                 f"no records found: empty file or not {self.spec.format} data",
                 offset=None,
@@ -115,7 +125,7 @@ class BlockBuilder:
             {
                 S.ID: "",
                 S.SOURCE_FILE: self.spec.path,
-                S.SOURCE_RECORD: self.emitted,
+                S.SOURCE_RECORD: None,
                 S.DROP_REASON: S.END_OF_INPUT,
                 S.ERROR: json.dumps(stats),
             }

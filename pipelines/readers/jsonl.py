@@ -16,16 +16,29 @@ from pipelines.readers.io import open_binary
 def read_jsonl(spec: InputSpec, config: ReadConfig) -> Iterator[pa.Table]:
     """Stream one JSONL file; bad lines become error rows with their line number."""
     out = BlockBuilder(spec, config)
-    line_no = 0
+    line_no = spec.first_line
     try:
         with open_binary(spec.path, decompress=True, storage_options=config.storage_options) as f:
-            for line_no, line in enumerate(f, start=1):
+            lines = f if not spec.is_range else _range_lines(f, spec.start, spec.stop)
+            for line_no, line in enumerate(lines, start=spec.first_line + 1):
                 if line.strip():
                     yield from _line_rows(line, line_no, spec, config, out)
     except (OSError, EOFError, ValueError) as exc:  # truncated gzip/zstd, network failure
         msg = f"unreadable after line {line_no}: {type(exc).__name__}: {exc}"
         yield from out.error(msg, offset=None, source="jsonl")
     yield from out.finish()
+
+
+def _range_lines(f, start: int, stop: int) -> Iterator[bytes]:
+    """The lines of ``f`` starting in [start, stop) (``start`` is a line start)."""
+    f.seek(start)
+    position = start
+    while position < stop:
+        line = f.readline()
+        if not line:
+            return
+        position += len(line)
+        yield line
 
 
 def _line_rows(

@@ -27,8 +27,9 @@ def read_all(
     fmt = fmt or detect_format(path)
     blocks = list(get_reader(fmt)(InputSpec(path, fmt), config or ReadConfig()))
     rows = pa.concat_tables(blocks).to_pylist()
-    assert [r[S.SOURCE_RECORD] for r in rows] == list(range(len(rows)))
     end = rows.pop()
+    assert [r[S.SOURCE_RECORD] for r in rows] == list(range(len(rows)))
+    assert end[S.SOURCE_RECORD] is None
     assert end[S.DROP_REASON] == S.END_OF_INPUT
     return ReadResult(
         docs=[r for r in rows if r[S.DROP_REASON] is None],
