@@ -78,10 +78,12 @@ def _run(
     if any(getattr(stage, "is_global", False) for stage in recipe.build_stages()):
         from pipelines.dedup import job  # the whole corpus first, then the shards
 
-        dataset = job.run(todo, specs, recipe, os.path.abspath(output), schema, progress.quiet)
+        batches = job.run(todo, specs, recipe, os.path.abspath(output), schema, progress.quiet)
     else:
+        quiet_ray_data()
         dataset = build_dataset(todo, recipe, os.path.abspath(output), schema)
-    for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
+        batches = dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+    for batch in batches:
         for raw in batch["stats"].to_pylist():
             stat = json.loads(raw)
             path = stat["source_file"]
@@ -110,7 +112,6 @@ def _log_errors(path: str, rows: list[dict[str, Any]]) -> None:
 def ensure_ray(num_cpus: int | None, *, quiet: bool) -> None:
     """Join the cluster in RAY_ADDRESS (a submitted job) or start a local Ray."""
     import ray
-    import ray.data
 
     if not ray.is_initialized():
         kwargs: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": not quiet}
@@ -118,6 +119,12 @@ def ensure_ray(num_cpus: int | None, *, quiet: bool) -> None:
             ray.init(**kwargs)
         else:
             ray.init(num_cpus=num_cpus, include_dashboard=False, **kwargs)
+
+
+def quiet_ray_data() -> None:
+    """No progress bars or execution banners from Ray Data (we print our own progress)."""
+    import ray.data
+
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False

@@ -15,16 +15,13 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import ray
-import ray.data
 
-from pipelines import schema as S
 from pipelines.dedup import index as I
 from pipelines.dedup.resolve import resolve
 from pipelines.dedup.work import WORK, apply_drops, read_drops, write_work
@@ -72,62 +69,71 @@ def partitions_for(keys: int) -> int:
     return max(2 * cpus, -(-keys // KEYS_PER_TASK))
 
 
-class PrepareWork:
-    """Step 1 for one batch: stages before dedup, then the work part and its keys."""
+_STAGES: dict[str, tuple] = {}  # per worker process: stages built once per recipe
 
-    _cache: dict[str, tuple] = {}
 
-    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema, ranks) -> None:
-        self.recipe, self.work = recipe, Path(out_dir) / WORK
-        self.schema, self.ranks = schema, ranks
-        self.fingerprint = recipe.fingerprint()
+def _stages(recipe: Recipe) -> tuple[list[Stage], list[DedupStage], list[Stage]]:
+    key = recipe.fingerprint()
+    if key not in _STAGES:
+        _STAGES[key] = split_stages(recipe.build_stages())
+    return _STAGES[key]
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        if self.fingerprint not in self._cache:
-            self._cache[self.fingerprint] = split_stages(self.recipe.build_stages())
-        before, dedup, _ = self._cache[self.fingerprint]
+
+@ray.remote
+def _prepare(spec: InputSpec, recipe: Recipe, out_dir: str, schema: pa.Schema, rank: int):
+    """Step 1 for one input (or range): read, stages before dedup, work parts and keys."""
+    from pipelines.readers import get_reader
+
+    before, dedup, _ = _stages(recipe)
+    work = Path(out_dir) / WORK
+    stats = []
+    for batch in get_reader(spec.format)(spec, recipe.read):
         for stage in before:
             batch = stage(batch)
-        stats = []
-        for source_file in pc.unique(batch[S.SOURCE_FILE]).to_pylist():
-            rows = batch.filter(pc.equal(batch[S.SOURCE_FILE], source_file))
-            rank = self.ranks[source_file]
-            stats.append(write_work(rows, dedup, self.work, rank, self.schema))
-        return pa.table({"stats": [json.dumps(s) for s in stats]})
+        stats.append(write_work(batch, dedup, work, rank, schema))
+    return stats
 
 
-class FinishWork:
+@ray.remote
+def _finish(stem: str, recipe: Recipe, out_dir: str, schema: pa.Schema) -> list[str]:
     """Step 3 for one work part: drops, stages after dedup, shards, index entries."""
+    _, dedup, after = _stages(recipe)
+    work = Path(out_dir) / WORK
+    rank = int(stem.split("-")[0])
+    batch = pq.read_table(work / "docs" / f"{stem}.parquet")
+    names = {s.name for s in dedup}
+    by_reason = {
+        "exact_duplicate": "exact_dedup" if "exact_dedup" in names else "minhash_dedup",
+        "near_duplicate": "minhash_dedup" if "minhash_dedup" in names else "exact_dedup",
+    }
+    mode = "annotate" if all(s.config.mode == "annotate" for s in dedup) else "drop"
+    batch = apply_drops(batch, read_drops(work, rank), rank, by_reason, mode)
+    for stage in after:
+        batch = stage(batch)
+    for stage in dedup:
+        if getattr(stage.config, "index", None):
+            I.write_entries(stage.config.index, work, stem, batch, rank)
+    return [json.dumps(s, default=str) for s in write_parts(batch, out_dir, schema)]
 
-    _cache: dict[str, tuple] = {}
 
-    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema) -> None:
-        self.recipe, self.out_dir, self.schema = recipe, out_dir, schema
-        self.work = Path(out_dir) / WORK
-        self.fingerprint = recipe.fingerprint()
+def _as_completed(refs: list) -> Iterator:
+    """Results of ``refs`` in completion order."""
+    pending = list(refs)
+    while pending:
+        done, pending = ray.wait(pending, num_returns=1)
+        yield ray.get(done[0])
 
-    def __call__(self, rows: dict[str, Any]) -> pa.Table:
-        if self.fingerprint not in self._cache:
-            self._cache[self.fingerprint] = split_stages(self.recipe.build_stages())
-        _, dedup, after = self._cache[self.fingerprint]
-        stats = []
-        for stem in rows["part"]:
-            rank = int(str(stem).split("-")[0])
-            batch = pq.read_table(self.work / "docs" / f"{stem}.parquet")
-            reasons = {s.name: s for s in dedup}
-            by_reason = {
-                "exact_duplicate": "exact_dedup" if "exact_dedup" in reasons else "minhash_dedup",
-                "near_duplicate": "minhash_dedup" if "minhash_dedup" in reasons else "exact_dedup",
-            }
-            mode = "annotate" if all(s.config.mode == "annotate" for s in dedup) else "drop"
-            batch = apply_drops(batch, read_drops(self.work, rank), rank, by_reason, mode)
-            for stage in after:
-                batch = stage(batch)
-            for stage in dedup:
-                if getattr(stage.config, "index", None):
-                    I.write_entries(stage.config.index, self.work, stem, batch, rank)
-            stats.extend(write_parts(batch, self.out_dir, self.schema))
-        return pa.table({"stats": [json.dumps(s, default=str) for s in stats]})
+
+@ray.remote
+def _warm() -> None:
+    """Import the stages and load the compiled kernels in a worker while the driver plans."""
+    import numpy as np
+
+    from pipelines.dedup import kernels as K
+    from pipelines.dedup import minhash  # noqa: F401
+    from pipelines.stages import STAGES  # noqa: F401
+
+    K.word_counts(np.zeros(1, np.uint8), np.zeros(2, np.int64))
 
 
 def run(
@@ -145,20 +151,16 @@ def run(
     prefer = sorted({p for s in dedup for p in s.config.prefer})
     rank_of = ranks(specs, prefer)
     if not (work / RESOLVED).exists():
+        for _ in range(int(ray.cluster_resources().get("CPU", 1))):
+            _warm.remote()  # not awaited: overlaps with the planning below
         shutil.rmtree(work, ignore_errors=True)
         for stage in dedup:
             I.check_compatible(stage)
         started = time.monotonic()
-        prepare = PrepareWork(recipe, output, schema, rank_of)
-        from pipelines.datasource import InputDatasource
-
-        ds = ray.data.read_datasource(
-            InputDatasource(specs, recipe.read), override_num_blocks=len(specs)
-        )
-        ds = ds.map_batches(prepare, batch_size=None, batch_format="pyarrow")
         keys = 0
-        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-            keys += sum(json.loads(raw)["keys"] for raw in batch["stats"].to_pylist())
+        tasks = [_prepare.remote(s, recipe, output, schema, rank_of[s.path]) for s in specs]
+        for stats in _as_completed(tasks):
+            keys += sum(stat["keys"] for stat in stats)
         configured = next((s.config.partitions for s in dedup if s.config.partitions), None)
         partitions = configured or partitions_for(keys)
         index_dirs = [
@@ -178,8 +180,5 @@ def run(
     stems = sorted(
         p.stem for p in (work / "docs").glob("*.parquet") if int(p.stem.split("-")[0]) in wanted
     )
-    items = ray.data.from_items(
-        [{"part": s} for s in stems], override_num_blocks=max(1, len(stems))
-    )
-    finish = FinishWork(recipe, output, schema)
-    return items.map_batches(finish, batch_size=1, batch_format="numpy")
+    tasks = [_finish.remote(stem, recipe, output, schema) for stem in stems]
+    return (pa.table({"stats": stats}) for stats in _as_completed(tasks))

@@ -112,11 +112,13 @@ def sorted_sets(values, offsets, out, out_offsets):
 
 
 @numba.njit(cache=True, nogil=True)
-def jaccards(va, oa, vb, ob):
-    """Jaccard of the sorted sets a[i] and b[i], by one merge per pair."""
-    out = np.empty(oa.shape[0] - 1, dtype=np.float64)
-    for p in range(oa.shape[0] - 1):
-        i, i_end, j, j_end = oa[p], oa[p + 1], ob[p], ob[p + 1]
+def jaccards_at(va, oa, ia, vb, ob, ib):
+    """Jaccard of sorted sets ``a[ia[p]]`` and ``b[ib[p]]`` for every pair p."""
+    out = np.empty(ia.shape[0], dtype=np.float64)
+    for p in range(ia.shape[0]):
+        i, i_end = oa[ia[p]], oa[ia[p] + 1]
+        j, j_end = ob[ib[p]], ob[ib[p] + 1]
+        size = (i_end - i) + (j_end - j)
         shared = 0
         while i < i_end and j < j_end:
             if va[i] == vb[j]:
@@ -127,6 +129,6 @@ def jaccards(va, oa, vb, ob):
                 i += 1
             else:
                 j += 1
-        union = (oa[p + 1] - oa[p]) + (ob[p + 1] - ob[p]) - shared
+        union = size - shared
         out[p] = shared / union if union > 0 else 1.0
     return out

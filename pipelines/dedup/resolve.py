@@ -119,66 +119,58 @@ def _pairs_within(gid: np.ndarray, start: np.ndarray, group: np.ndarray, cap: in
 
 
 def _verified(work: str, edges: list, partitions: int, threshold: float) -> list:
-    """Candidate edges whose two documents' shingle-set Jaccard reaches ``threshold``; two
-    joins by input rank (first endpoint, then second) carry the shingles, no task holds all."""
+    """Candidate edges whose two documents' shingle-set Jaccard reaches ``threshold``. Pairs are
+    grouped by the inputs of their two documents, so a task loads the keys of those inputs only."""
     split = _split_pairs.options(num_returns=partitions)
-    by_first = _transpose([_as_list(split.remote(ref, partitions, 0)) for ref in edges])
-    attach = _attach_first.options(num_returns=partitions)
-    by_second = _transpose(
-        [_as_list(attach.remote(work, partitions, *by_first[q])) for q in range(partitions)]
-    )
-    return [_keep_similar.remote(work, threshold, *by_second[q]) for q in range(partitions)]
+    by_inputs = _transpose([_as_list(split.remote(ref, partitions)) for ref in edges])
+    return [_keep_similar.remote(work, threshold, *chunks) for chunks in by_inputs]
 
 
 @ray.remote
-def _split_pairs(pairs: np.ndarray, partitions: int, column: int):
-    q = _rank_partition(pairs[:, column], partitions) if len(pairs) else np.zeros(0, np.int64)
+def _split_pairs(pairs: np.ndarray, partitions: int):
+    shift = np.uint64(RECORD_BITS)
+    with np.errstate(over="ignore"):
+        mixed = ((pairs[:, 0] >> shift) * np.uint64(0x9E3779B97F4A7C15)) ^ (pairs[:, 1] >> shift)
+    q = (mixed % np.uint64(partitions)).astype(np.int64) if len(pairs) else np.zeros(0, np.int64)
     parts = [pairs[q == i] for i in range(partitions)]
     return parts[0] if partitions == 1 else tuple(parts)
 
 
 @ray.remote
-def _attach_first(work: str, partitions: int, *chunks: np.ndarray):
+def _keep_similar(work: str, threshold: float, *chunks: np.ndarray) -> np.ndarray:
     pairs = np.concatenate(chunks) if chunks else _EMPTY
-    table = pa.table({"u": pa.array(pairs[:, 0]), "v": pa.array(pairs[:, 1])})
-    table = table.append_column("su", _shingles_of(work, pairs[:, 0]))
-    q = _rank_partition(pairs[:, 1], partitions)
-    parts = [table.filter(pa.array(q == i)) for i in range(partitions)]
-    return parts[0] if partitions == 1 else tuple(parts)
-
-
-@ray.remote
-def _keep_similar(work: str, threshold: float, *chunks: pa.Table) -> np.ndarray:
-    table = pa.concat_tables(chunks)
-    if not table.num_rows:
+    if not len(pairs):
         return _EMPTY
-    su = table["su"].combine_chunks()
-    sv = _shingles_of(work, table["v"].to_numpy())
-    similarity = K.jaccards(*_flat(su), *_flat(sv))
-    unknown = pc.or_(pc.is_null(su), pc.is_null(sv)).to_numpy(zero_copy_only=False)
-    keep = unknown | (similarity >= threshold)  # index documents: no shingles, unverified
-    pairs = np.stack([table["u"].to_numpy(), table["v"].to_numpy()], 1).astype(np.uint64)
+    ranks = pairs >> np.uint64(RECORD_BITS)
+    keep = np.ones(len(pairs), dtype=bool)  # index documents have no shingles: unverified
+    loaded: dict[int, tuple] = {}
+    for ru, rv in {(int(a), int(b)) for a, b in ranks}:
+        if INDEX_RANK in (ru, rv):
+            continue
+        mine = np.flatnonzero((ranks[:, 0] == ru) & (ranks[:, 1] == rv))
+        for r in (ru, rv):
+            if r not in loaded:
+                loaded[r] = _shingle_sets(work, r)
+        (gu, vu, ou), (gv, vv, ov) = loaded[ru], loaded[rv]
+        iu = np.searchsorted(gu, pairs[mine, 0])
+        iv = np.searchsorted(gv, pairs[mine, 1])
+        keep[mine] = K.jaccards_at(vu, ou, iu, vv, ov, iv) >= threshold
     return pairs[keep]
 
 
-def _flat(lists: pa.ListArray) -> tuple[np.ndarray, np.ndarray]:
-    """Values and int64 offsets of a list<uint32> array (nulls as empty lists)."""
-    lists = pc.fill_null(lists, pa.scalar([], lists.type)) if lists.null_count else lists
-    offsets = pc.list_value_length(lists).to_numpy().astype(np.int64)
-    offsets = np.concatenate(([0], np.cumsum(offsets)))
-    return pc.list_flatten(lists).to_numpy().astype(np.uint32), offsets
-
-
-def _shingles_of(work: str, gids: np.ndarray) -> pa.Array:
-    """Shingle hash lists of ``gids`` (null for index documents)."""
-    ranks = {int(r) for r in np.unique(gids >> np.uint64(RECORD_BITS))} - {INDEX_RANK}
-    files = [
-        f for r in sorted(ranks) for f in sorted(Path(work, "keys").glob(f"{r:06d}-*.parquet"))
-    ]
-    if not files:
-        return pa.nulls(len(gids), pa.list_(pa.uint32()))
+def _shingle_sets(work: str, rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One input's documents: sorted gids, and their sorted shingle sets (values, offsets)."""
+    files = sorted(Path(work, "keys").glob(f"{rank:06d}-*.parquet"))
     table = pa.concat_tables([pq.read_table(f, columns=["gid", "shingles"]) for f in files])
-    return pc.take(table["shingles"], pc.index_in(pa.array(gids), table["gid"]))
+    gids = table["gid"].to_numpy().astype(np.uint64)
+    lists = table["shingles"].combine_chunks()
+    offsets = np.concatenate(([0], np.cumsum(pc.list_value_length(lists).to_numpy()))).astype(
+        np.int64
+    )
+    values = np.asarray(pc.list_flatten(lists).to_numpy(), dtype=np.uint32)
+    if np.any(gids[1:] <= gids[:-1]):  # files and rows are in record order; searchsorted needs it
+        raise RuntimeError(f"key files of input {rank} are not in record order")
+    return gids, values, offsets
 
 
 def _index_gid(ids: list[str]) -> np.ndarray:
