@@ -102,11 +102,12 @@ def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
 
 @functools.lru_cache(maxsize=64)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutation parameters ``(a, b)`` for ``num_perm`` and ``seed``."""
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=num_perm, seed=seed).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """datasketch 2.0's affine32 permutation parameters ``(a, b)`` (odd ``a``), drawn the same
+    way from ``numpy.random.RandomState(seed)`` (a test compares with datasketch)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -122,10 +123,20 @@ def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
 def optimal_bands(
     threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
 ) -> tuple[int, int]:
-    """``(bands, rows)`` minimizing weighted false positives + negatives (datasketch's method)."""
-    from datasketch.lsh import _optimal_param
-
-    return _optimal_param(threshold, num_perm, fp_weight, fn_weight)
+    """``(bands, rows)`` minimizing the weighted areas under the false-positive (below the
+    threshold) and false-negative (above it) curves: datasketch's method, integrated with
+    numpy instead of scipy (a test checks the same choice)."""
+    low = np.linspace(0.0, threshold, 2001)
+    high = np.linspace(threshold, 1.0, 2001)
+    best, best_error = (1, 1), float("inf")
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = np.trapezoid(1 - (1 - low**r) ** b, low)
+            fn = np.trapezoid((1 - high**r) ** b, high)
+            error = fp * fp_weight + fn * fn_weight
+            if error < best_error:
+                best, best_error = (b, r), error
+    return best
 
 
 def band_hashes(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:

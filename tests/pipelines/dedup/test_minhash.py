@@ -67,3 +67,14 @@ def test_band_hashes_are_equal_only_for_equal_bands():
 def test_optimal_bands_follow_datasketch():
     bands, rows = M.optimal_bands(0.8, 128)
     assert bands * rows <= 128 and (bands, rows) == (9, 13)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.8, 0.9])
+@pytest.mark.parametrize("weights", [(0.5, 0.5), (0.05, 0.95)])
+def test_banding_and_permutations_match_datasketch_without_scipy(threshold, weights):
+    from datasketch.lsh import _optimal_param
+
+    assert M.optimal_bands(threshold, 128, *weights) == _optimal_param(threshold, 128, *weights)
+    a, b = MinHash(num_perm=128, seed=3).permutations
+    ours = M.permutations(128, 3)
+    assert np.array_equal(a, ours[0]) and np.array_equal(b, ours[1])
