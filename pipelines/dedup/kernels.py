@@ -96,19 +96,25 @@ def signatures(hashes, offsets, a, b, out):
 
 
 @numba.njit(cache=True, nogil=True)
-def sorted_sets(values, offsets, out, out_offsets):
-    """Each document's shingle hashes sorted and deduplicated (for Jaccard by merging);
-    returns how many values were written; ``out_offsets`` receives the new offsets."""
+def sorted_sets(values, offsets, docs):
+    """The shingle hashes of documents ``docs``, each sorted and deduplicated (Jaccard by
+    merging); returns (values, offsets) of the compact result, in the order of ``docs``."""
+    total = 0
+    for d in docs:
+        total += offsets[d + 1] - offsets[d]
+    out = np.empty(total, dtype=values.dtype)
+    out_offsets = np.empty(docs.shape[0] + 1, dtype=np.int64)
     k = 0
-    for d in range(offsets.shape[0] - 1):
-        out_offsets[d] = k
+    for n in range(docs.shape[0]):
+        d = docs[n]
+        out_offsets[n] = k
         segment = np.sort(values[offsets[d] : offsets[d + 1]])
         for i in range(segment.shape[0]):
             if i == 0 or segment[i] != segment[i - 1]:
                 out[k] = segment[i]
                 k += 1
-    out_offsets[offsets.shape[0] - 1] = k
-    return k
+    out_offsets[docs.shape[0]] = k
+    return out[:k], out_offsets
 
 
 @numba.njit(cache=True, nogil=True)

@@ -154,12 +154,15 @@ def _keep_similar(work: str, threshold: float, *chunks: np.ndarray) -> np.ndarra
         (gu, vu, ou), (gv, vv, ov) = loaded[ru], loaded[rv]
         iu = np.searchsorted(gu, pairs[mine, 0])
         iv = np.searchsorted(gv, pairs[mine, 1])
-        keep[mine] = K.jaccards_at(vu, ou, iu, vv, ov, iv) >= threshold
+        du, dv = np.unique(iu), np.unique(iv)  # sort only the documents in candidate pairs
+        su, sv = K.sorted_sets(vu, ou, du), K.sorted_sets(vv, ov, dv)
+        iu, iv = np.searchsorted(du, iu), np.searchsorted(dv, iv)
+        keep[mine] = K.jaccards_at(*su, iu, *sv, iv) >= threshold
     return pairs[keep]
 
 
 def _shingle_sets(work: str, rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One input's documents: sorted gids, and their sorted shingle sets (values, offsets)."""
+    """One input's documents: sorted gids, and their shingle hashes (values, offsets)."""
     files = sorted(Path(work, "keys").glob(f"{rank:06d}-*.parquet"))
     table = pa.concat_tables([pq.read_table(f, columns=["gid", "shingles"]) for f in files])
     gids = table["gid"].to_numpy().astype(np.uint64)

@@ -25,7 +25,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
-from pipelines.dedup import kernels as K
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF, DedupStage
 
 WORK = "_work"
@@ -75,12 +74,9 @@ def write_work(
             columns["bands"] = pa.FixedSizeListArray.from_arrays(
                 pa.array(bands.reshape(-1)), bands.shape[1]
             )
-            if stage.config.verify:  # sorted sets: verification merges them
-                values = np.empty(len(hashes), dtype=np.uint32)
-                set_offsets = np.empty(len(offsets), dtype=np.int64)
-                n = K.sorted_sets(hashes.astype(np.uint32), offsets, values, set_offsets)
+            if stage.config.verify:  # for checking candidate pairs later
                 columns["shingles"] = pa.ListArray.from_arrays(
-                    pa.array(set_offsets.astype(np.int32)), pa.array(values[:n])
+                    pa.array(offsets.astype(np.int32)), pa.array(hashes.astype(np.uint32))
                 )
             keys.append(bands)
         else:
