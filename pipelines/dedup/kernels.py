@@ -1,8 +1,8 @@
-"""Compiled loops for MinHash: word hashing + shingles straight from UTF-8 bytes, and the
-permutation minimum, fused per document (numba; compiled once, cached on disk).
+"""Compiled loops for dedup: normalized word hashes straight from UTF-8 bytes, shingles,
+document hashes, the fused permutation minimum, and Jaccard by merging sorted sets (numba;
+compiled once, cached on disk).
 
-Words are the runs of bytes between ASCII spaces of the normalized text (normalization turns
-every other separator into a space). Word hash: FNV-1a 64. Shingle hash: the words' hashes
+Word hash: FNV-1a 64 over the UTF-8 of the normalized word. Shingle hash: the words' hashes
 folded with a multiply-xorshift, truncated to 32 bits — ``minhash.shingle_hash`` in Python.
 """
 
@@ -17,56 +17,112 @@ FOLD_INIT = np.uint64(0x9E3779B97F4A7C15)
 FOLD_MUL = np.uint64(0xBF58476D1CE4E5B9)
 
 
-@numba.njit(cache=True, nogil=True)
-def word_counts(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    docs = offsets.shape[0] - 1
-    counts = np.zeros(docs, dtype=np.int64)
-    for d in range(docs):
-        inside = False
-        for i in range(offsets[d], offsets[d + 1]):
-            if data[i] == 32:
-                inside = False
-            elif not inside:
-                inside = True
-                counts[d] += 1
-    return counts
+@numba.njit(cache=True, nogil=True, inline="always")
+def _decode(data, i, end):
+    """The codepoint at byte ``i`` of valid UTF-8 and the index after it."""
+    b0 = np.int64(data[i])
+    if b0 < 0x80 or i + 1 >= end:
+        return b0, i + 1
+    if b0 < 0xE0:
+        return ((b0 & 0x1F) << 6) | (np.int64(data[i + 1]) & 0x3F), i + 2
+    if b0 < 0xF0 or i + 2 >= end:
+        cp = ((b0 & 0x0F) << 12) | ((np.int64(data[i + 1]) & 0x3F) << 6)
+        return cp | (np.int64(data[i + 2]) & 0x3F), i + 3
+    cp = ((b0 & 0x07) << 18) | ((np.int64(data[i + 1]) & 0x3F) << 12)
+    cp |= (np.int64(data[i + 2]) & 0x3F) << 6
+    return cp | (np.int64(data[i + 3]) & 0x3F), i + 4
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _feed(h, cp):
+    """FNV-1a over the UTF-8 bytes of one codepoint."""
+    if cp < 0x80:
+        return (h ^ np.uint64(cp)) * FNV_PRIME
+    if cp < 0x800:
+        h = (h ^ np.uint64(0xC0 | (cp >> 6))) * FNV_PRIME
+        return (h ^ np.uint64(0x80 | (cp & 0x3F))) * FNV_PRIME
+    if cp < 0x10000:
+        h = (h ^ np.uint64(0xE0 | (cp >> 12))) * FNV_PRIME
+        h = (h ^ np.uint64(0x80 | ((cp >> 6) & 0x3F))) * FNV_PRIME
+        return (h ^ np.uint64(0x80 | (cp & 0x3F))) * FNV_PRIME
+    h = (h ^ np.uint64(0xF0 | (cp >> 18))) * FNV_PRIME
+    h = (h ^ np.uint64(0x80 | ((cp >> 12) & 0x3F))) * FNV_PRIME
+    h = (h ^ np.uint64(0x80 | ((cp >> 6) & 0x3F))) * FNV_PRIME
+    return (h ^ np.uint64(0x80 | (cp & 0x3F))) * FNV_PRIME
 
 
 @numba.njit(cache=True, nogil=True)
-def shingle_hashes(data, offsets, ngram, out_offsets, out):
-    """Fill ``out[out_offsets[d]:out_offsets[d+1]]`` with document d's shingle hashes."""
+def word_hashes(data, offsets, kinds, map_offsets, mapped, count_only, out, out_offsets):
+    """Normalize and hash words straight from UTF-8 (classes in ``unicode``): letters map to
+    their lowercase, accent-free form, a run of numbers is one ``0``, separators end a word,
+    marks vanish. With ``count_only`` only fills ``out_offsets`` (words per document, summed)."""
     docs = offsets.shape[0] - 1
-    words = np.empty(64, dtype=np.uint64)
+    k = 0
     for d in range(docs):
-        n_words = 0
+        out_offsets[d] = k
+        i, end = offsets[d], offsets[d + 1]
         h = FNV_OFFSET
         inside = False
-        for i in range(offsets[d], offsets[d + 1] + 1):
-            at_end = i == offsets[d + 1]
-            if at_end or data[i] == 32:
-                if inside:
-                    if n_words == words.shape[0]:
-                        grown = np.empty(words.shape[0] * 2, dtype=np.uint64)
-                        grown[: words.shape[0]] = words
-                        words = grown
-                    words[n_words] = h
-                    n_words += 1
-                    inside = False
-                    h = FNV_OFFSET
-            else:
+        in_number = False
+        while i < end:
+            cp, i = _decode(data, i, end)
+            kind = kinds[cp]
+            if kind == 1:
+                for m in range(map_offsets[cp], map_offsets[cp + 1]):
+                    h = _feed(h, np.int64(mapped[m]))
                 inside = True
-                h = (h ^ np.uint64(data[i])) * FNV_PRIME
+                in_number = False
+            elif kind == 2:
+                if not in_number:
+                    h = _feed(h, np.int64(48))  # "0"
+                inside = True
+                in_number = True
+            elif kind == 0:
+                if inside:
+                    if not count_only:
+                        out[k] = h
+                    k += 1
+                h = FNV_OFFSET
+                inside = False
+                in_number = False
+        if inside:
+            if not count_only:
+                out[k] = h
+            k += 1
+    out_offsets[docs] = k
+
+
+@numba.njit(cache=True, nogil=True)
+def shingle_hashes(words, word_offsets, ngram, out_offsets, out):
+    """Fold each run of ``ngram`` word hashes (fewer for short documents) into 32 bits."""
+    for d in range(word_offsets.shape[0] - 1):
+        first, n_words = word_offsets[d], word_offsets[d + 1] - word_offsets[d]
         if n_words == 0:
             continue
         n = min(ngram, n_words)
         k = out_offsets[d]
-        for start in range(n_words - n + 1):
+        for start in range(first, first + n_words - n + 1):
             f = FOLD_INIT
             for j in range(n):
                 f = (f ^ words[start + j]) * FOLD_MUL
                 f ^= f >> np.uint64(29)
             out[k] = (f ^ (f >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
             k += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def text_hashes(words, word_offsets):
+    """One 64-bit hash of each document's whole word sequence (0: no words)."""
+    out = np.zeros(word_offsets.shape[0] - 1, dtype=np.uint64)
+    for d in range(out.shape[0]):
+        if word_offsets[d + 1] == word_offsets[d]:
+            continue
+        f = FOLD_INIT
+        for i in range(word_offsets[d], word_offsets[d + 1]):
+            f = (f ^ words[i]) * FOLD_MUL
+            f ^= f >> np.uint64(31)
+        out[d] = f | np.uint64(1)  # never 0
+    return out
 
 
 @numba.njit(cache=True, nogil=True)

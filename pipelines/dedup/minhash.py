@@ -1,9 +1,9 @@
 """Batch MinHash signatures, bit-identical to ``datasketch.MinHash`` (scheme ``affine32``).
 
-Words are normalized (lowercase, accents stripped, digits folded to ``0``, punctuation removed)
-by RE2 over the whole column; compiled loops (``kernels``) hash words and shingles straight from
-the UTF-8 buffer and fuse the permutation minimum. ``shingle_hash`` computes the same value from
-a shingle's bytes, so::
+Words are normalized (lowercase, accents stripped, a run of digits folded to ``0``, punctuation
+and symbols separate words; ``unicode``) and hashed by compiled loops (``kernels``) straight
+from the Arrow UTF-8 buffer; shingles and the permutation minimum are compiled loops too.
+``shingle_hash`` computes the same value from a shingle's bytes, so::
 
     MinHash(num_perm=128, seed=1, hashfunc=shingle_hash).update_batch(shingles(text))
 
@@ -14,55 +14,60 @@ shorter than ``ngram`` words is one shingle of all its words; one without words 
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.dedup import kernels as K
+from pipelines.dedup import unicode as U
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
-def normalize_text(text: pa.Array) -> pa.Array:
-    """Normalized text per document: words separated by single ASCII spaces (vectorized)."""
-    text = pc.utf8_lower(pc.fill_null(text, ""))
+def word_hashes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every normalized word of a batch, flat, and per-document offsets."""
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    plain = pc.string_is_ascii(text)
-    if not pc.all(plain).as_py():  # accents: NFD, then drop the marks (non-ASCII rows only)
-        rows = pc.indices_nonzero(pc.invert(plain))
-        fixed = pc.replace_substring_regex(pc.utf8_normalize(text.take(rows), "NFD"), r"\pM+", "")
-        positions = pc.cumulative_sum(pc.cast(pc.invert(plain), pa.int64()))
-        scattered = pc.take(fixed, pc.max_element_wise(pc.subtract(positions, 1), 0))
-        text = pc.if_else(plain, text, scattered)
-    text = pc.replace_substring_regex(text, r"\pN+", "0")
-    # Separator runs → one space; a lone space between words is left alone (most of them).
-    text = pc.replace_substring_regex(text, r"[^\pL\pN ][^\pL\pN]*| [^\pL\pN]+", " ")
-    return pc.utf8_trim(text, " ")
+    text = pc.fill_null(text, "").cast(pa.large_string())
+    _, offsets_buf, data_buf = text.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    kinds, map_offsets, mapped = U.tables()
+    word_offsets = np.empty(len(offsets), dtype=np.int64)
+    none = np.zeros(0, dtype=np.uint64)
+    K.word_hashes(data, offsets, kinds, map_offsets, mapped, True, none, word_offsets)
+    out = np.empty(int(word_offsets[-1]), dtype=np.uint64)
+    K.word_hashes(data, offsets, kinds, map_offsets, mapped, False, out, word_offsets)
+    return out, word_offsets
 
 
-def normalize_words(text: pa.Array) -> pa.ListArray:
-    """Normalized words per document."""
-    text = normalize_text(text)
-    split = pc.split_pattern(text, " ")
-    return pc.if_else(pc.equal(text, ""), pa.scalar([], split.type), split)
+def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
+    """All shingle hashes of a batch of texts, flat, and per-document offsets."""
+    words, word_offsets = word_hashes(text)
+    counts = np.diff(word_offsets)
+    per_doc = np.where(counts > 0, counts - np.minimum(counts, ngram) + 1, 0)
+    out_offsets = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int64)
+    out = np.empty(int(out_offsets[-1]), dtype=np.uint64)
+    K.shingle_hashes(words, word_offsets, ngram, out_offsets, out)
+    return out, out_offsets
+
+
+def text_hashes(text: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each document's normalized word sequence (0: no words)."""
+    return K.text_hashes(*word_hashes(text))
 
 
 def normalize_words_py(text: str) -> list[str]:
-    """The same normalization for one string (tests, ``shingles``)."""
-    import regex
-
-    text = unicodedata.normalize("NFD", text.lower())
-    text = regex.sub(r"\pM+", "", text)
-    text = regex.sub(r"\pN+", "0", text)
-    return regex.sub(r"[\pP\pS\pC\pZ]+", " ", text).split()
+    """The normalized words of one text (tests, ``shingles``)."""
+    return U.words_py(text)
 
 
 def shingles(text: str, ngram: int = 5) -> list[bytes]:
     """Word n-gram shingles of a text as datasketch inputs (``update_batch``)."""
-    words = normalize_words_py(text)
+    words = U.words_py(text)
     if not words:
         return []
     n = min(ngram, len(words))
@@ -81,23 +86,6 @@ def shingle_hash(shingle: bytes) -> int:
         fold = ((fold ^ h) * int(K.FOLD_MUL)) & mask
         fold ^= fold >> 29
     return (fold ^ (fold >> 32)) & 0xFFFFFFFF
-
-
-def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
-    """All shingle hashes of a batch of normalized texts, flat, and per-document offsets."""
-    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    text = pc.fill_null(text, "").cast(pa.large_string())
-    _, offsets_buf, data_buf = text.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
-    )
-    counts = K.word_counts(data, offsets)
-    per_doc = np.where(counts > 0, counts - np.minimum(counts, ngram) + 1, 0)
-    out_offsets = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int64)
-    out = np.empty(int(out_offsets[-1]), dtype=np.uint64)
-    K.shingle_hashes(data, offsets, ngram, out_offsets, out)
-    return out, out_offsets
 
 
 @functools.lru_cache(maxsize=64)

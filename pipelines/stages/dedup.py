@@ -8,7 +8,6 @@ choice is the same across runs and whatever the number of partitions.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -70,11 +69,10 @@ class ExactDedup(DedupStage):
     Config = ExactDedupConfig
 
     def keys(self, batch: pa.Table) -> np.ndarray:
-        joined = M.normalize_text(batch[S.TEXT]).to_pylist()
-        digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in joined]
-        values = _tag(np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64), EXACT_BAND)
-        values[np.array([t == "" for t in joined], dtype=bool)] = 0  # no words: no key
-        return values[:, None]
+        values = M.text_hashes(batch[S.TEXT])  # 0 for a text without words: no key
+        tagged = _tag(values, EXACT_BAND)
+        tagged[values == 0] = 0
+        return tagged[:, None]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +124,7 @@ class MinHashDedup(DedupStage):
         with per-row offsets."""
         c = self.config
         bands, rows = c.banding
-        hashes, offsets = M.shingle_hashes(M.normalize_text(batch[S.TEXT]), c.ngram)
+        hashes, offsets = M.shingle_hashes(batch[S.TEXT], c.ngram)
         sigs = M.signatures(hashes, offsets, c.num_perm, c.seed)
         keys = M.band_hashes(sigs, bands, rows)
         keys[offsets[1:] == offsets[:-1]] = 0  # no words: no keys (0 is never bucketed)

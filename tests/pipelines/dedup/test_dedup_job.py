@@ -117,7 +117,9 @@ def test_incremental_run_against_index(ray_local, corpus, tmp_path):
     new = [line for line in path.read_text().splitlines() if '"base-' not in line]
     (tmp_path / "old.jsonl").write_text("\n".join(old) + "\n")
     (tmp_path / "new.jsonl").write_text("\n".join(new) + "\n")
-    curate([str(tmp_path / "old.jsonl")], str(tmp_path / "o1"), _recipe(index=str(index)), quiet=True)
+    curate(
+        [str(tmp_path / "old.jsonl")], str(tmp_path / "o1"), _recipe(index=str(index)), quiet=True
+    )
     recipe = _recipe(against_index=str(index))
     curate([str(tmp_path / "new.jsonl")], str(tmp_path / "o2"), recipe, quiet=True)
     rejected = _rejected(tmp_path / "o2")
