@@ -22,6 +22,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ForageError as exc:
         print(f"forage: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        _stop_local_ray()
+
+
+def _stop_local_ray() -> None:
+    """Stop the Ray this command started now, not in the exit hook (which sleeps first)."""
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        ray.shutdown()
 
 
 def _parser() -> argparse.ArgumentParser:
