@@ -89,12 +89,16 @@ class BlockBuilder:
         if len(self.rows) >= self.config.block_rows or self.bytes >= self.config.block_bytes:
             yield self._flush()
 
-    def error(self, message: str, *, offset: int | None, source: str) -> Iterator[pa.Table]:
-        """Record a read error as an error row (counted, stored under errors/)."""
+    def error(
+        self, message: str, *, offset: int | None, source: str, where: str | None = None
+    ) -> Iterator[pa.Table]:
+        """Record a read error as an error row (counted, stored under errors/); ``where`` (e.g.
+        ``line12``) keeps its id stable however the input is split."""
         self.errors += 1
         self.first_error = self.first_error or message
+        where = where or f"error@{self.spec.first_line + self.emitted}"
         row = {
-            S.ID: hashed_id(self.spec.path, f"error@{self.spec.first_line + self.emitted}"),
+            S.ID: hashed_id(self.spec.path, where),
             S.SOURCE: source,
             S.SOURCE_OFFSET: offset,
             S.DROP_REASON: S.READ_ERROR,

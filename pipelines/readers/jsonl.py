@@ -49,13 +49,14 @@ def _line_rows(
             f"line {line_no}: record of {len(line):,} bytes exceeds read.max_record_bytes="
             f"{config.max_record_bytes:,} (raise it with --set read.max_record_bytes=N)"
         )
-        yield from out.error(msg, offset=None, source="jsonl")
+        yield from out.error(msg, offset=None, source="jsonl", where=f"error-line{line_no}")
         return
     try:
         obj = json.loads(line)
         row = _row(obj, line_no, spec, config)
     except (ValueError, TypeError) as exc:
-        yield from out.error(f"line {line_no}: {exc}", offset=None, source="jsonl")
+        msg = f"line {line_no}: {exc}"
+        yield from out.error(msg, offset=None, source="jsonl", where=f"error-line{line_no}")
         return
     yield from out.add(row)
 
