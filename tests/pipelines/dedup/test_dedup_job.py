@@ -128,3 +128,20 @@ def test_incremental_run_against_index(ray_local, corpus, tmp_path):
     with pytest.raises(ConfigError, match="built with"):
         curate([str(tmp_path / "new.jsonl")], str(tmp_path / "o3"),
                _recipe(against_index=str(index), num_perm=64), quiet=True)  # fmt: skip
+
+
+def test_issue_acceptance_on_a_planted_corpus(ray_local, tmp_path):
+    """recall ≥ 0.95 at J ≥ 0.8, precision ≥ 0.99, no cluster removed entirely, ids kept."""
+    from pipelines.demo.planted import evaluate, write_planted_corpus
+
+    corpus = tmp_path / "corpus.jsonl"
+    truth = write_planted_corpus(corpus, docs=3000, seed=5)
+    recipe = recipe_from_dict({"stages": [{"minhash_dedup": {"threshold": 0.8}}]})
+    curate([str(corpus)], str(tmp_path / "out"), recipe, quiet=True)
+    removed = set(_rejected(tmp_path / "out"))
+    score = evaluate(truth, removed, threshold=0.8)
+    assert score["recall"] >= 0.95 and score["precision"] >= 0.99, score
+    assert score["clusters_fully_removed"] == 0, score
+    ids = {json.loads(line)["id"] for line in corpus.read_text().splitlines()}
+    kept = {r[0] for r in duckdb.sql(f"select id from '{tmp_path}/out/data/*.parquet'").fetchall()}
+    assert kept | removed == ids and not kept & removed
