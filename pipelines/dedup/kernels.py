@@ -52,10 +52,12 @@ def _feed(h, cp):
 
 
 @numba.njit(cache=True, nogil=True)
-def word_hashes(data, offsets, kinds, map_offsets, mapped, count_only, out, out_offsets):
+def word_hashes(data, offsets, kinds, map_offsets, mapped, ascii_map, out, out_offsets):
     """Normalize and hash words straight from UTF-8 (classes in ``unicode``): letters map to
     their lowercase, accent-free form, a run of numbers is one ``0``, separators end a word,
-    marks vanish. With ``count_only`` only fills ``out_offsets`` (words per document, summed)."""
+    marks vanish. ``out`` must hold one slot per two bytes (+1 per document); returns how
+    many words were written. ASCII bytes take a 128-entry fast path (``ascii_map``: the
+    lowercase byte of a letter, ``0`` for a digit, 0 for a separator)."""
     docs = offsets.shape[0] - 1
     k = 0
     for d in range(docs):
@@ -65,31 +67,45 @@ def word_hashes(data, offsets, kinds, map_offsets, mapped, count_only, out, out_
         inside = False
         in_number = False
         while i < end:
-            cp, i = _decode(data, i, end)
-            kind = kinds[cp]
-            if kind == 1:
-                for m in range(map_offsets[cp], map_offsets[cp + 1]):
-                    h = _feed(h, np.int64(mapped[m]))
-                inside = True
-                in_number = False
-            elif kind == 2:
+            b = data[i]
+            if b < 128:
+                i += 1
+                m = ascii_map[b]
+                if m == 0:
+                    kind = 0
+                elif m == 48:
+                    kind = 2
+                else:
+                    h = (h ^ np.uint64(m)) * FNV_PRIME
+                    inside = True
+                    in_number = False
+                    continue
+            else:
+                cp, i = _decode(data, i, end)
+                kind = kinds[cp]
+                if kind == 1:
+                    for j in range(map_offsets[cp], map_offsets[cp + 1]):
+                        h = _feed(h, np.int64(mapped[j]))
+                    inside = True
+                    in_number = False
+                    continue
+            if kind == 2:
                 if not in_number:
-                    h = _feed(h, np.int64(48))  # "0"
+                    h = (h ^ np.uint64(48)) * FNV_PRIME  # "0"
                 inside = True
                 in_number = True
             elif kind == 0:
                 if inside:
-                    if not count_only:
-                        out[k] = h
+                    out[k] = h
                     k += 1
                 h = FNV_OFFSET
                 inside = False
                 in_number = False
         if inside:
-            if not count_only:
-                out[k] = h
+            out[k] = h
             k += 1
     out_offsets[docs] = k
+    return k
 
 
 @numba.njit(cache=True, nogil=True)

@@ -37,11 +37,9 @@ def word_hashes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     )
     kinds, map_offsets, mapped = U.tables()
     word_offsets = np.empty(len(offsets), dtype=np.int64)
-    none = np.zeros(0, dtype=np.uint64)
-    K.word_hashes(data, offsets, kinds, map_offsets, mapped, True, none, word_offsets)
-    out = np.empty(int(word_offsets[-1]), dtype=np.uint64)
-    K.word_hashes(data, offsets, kinds, map_offsets, mapped, False, out, word_offsets)
-    return out, word_offsets
+    out = np.empty(len(data) // 2 + len(offsets), dtype=np.uint64)  # ≥ 1 word per 2 bytes
+    n = K.word_hashes(data, offsets, kinds, map_offsets, mapped, U.ascii_map(), out, word_offsets)
+    return out[:n], word_offsets
 
 
 def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:

@@ -80,6 +80,20 @@ def _build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @functools.lru_cache(maxsize=1)
+def ascii_map() -> np.ndarray:
+    """Per ASCII byte: its normalized byte if a letter, ``ord("0")`` if a digit, 0 otherwise
+    (every ASCII character is a letter, a digit or a separator)."""
+    out = np.zeros(128, dtype=np.uint8)
+    for b in range(128):
+        kind, text = char_class(chr(b))
+        if kind == LETTER:
+            out[b] = ord(text)
+        elif kind == NUMBER:
+            out[b] = ord("0")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(kinds, offsets, mapped)``: class per codepoint; a letter's replacement codepoints are
     ``mapped[offsets[cp]:offsets[cp + 1]]``."""
