@@ -14,7 +14,7 @@ DATATROVE_PKGS := datatrove==0.10.1 numpy==2.4.6 warcio==1.8.1 faust-cchardet==3
 	python-magic==0.4.27 trafilatura==1.11.0 lxml_html_clean==0.4.6 \
 	fasttext-numpy2-wheel==0.9.2 fasteners==0.20 spacy==3.8.18 regex==2026.11.19
 
-.PHONY: demo test lint bench bench-filters bench-dedup clean
+.PHONY: demo test lint bench bench-filters bench-dedup bench-pii clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-filters: $(STAMP) $(DT_STAMP)
 # make bench-dedup [BENCH_ARGS="--docs 3000 --skip-forage"]; --scaling adds 10k/30k/100k docs
 bench-dedup: $(STAMP)
 	$(BIN)/python benchmarks/dedup.py $(BENCH_ARGS)
+
+# make bench-pii [BENCH_ARGS="--pii-fraction 0.2 --repeat 5"]; DataTrove's PIIFormatter as baseline
+bench-pii: $(STAMP) $(DT_STAMP)
+	$(BIN)/python benchmarks/pii.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DT_VENV) demo-out .pytest_cache

@@ -19,6 +19,7 @@ SOFTWARE = (
     "ftfy",
     "mwxml",
     "mwparserfromhell",
+    "phonenumbers",
 )
 
 
@@ -37,6 +38,7 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
     for part in parts:
         for stage, reason, n in part["reasons"]:
             reasons[(stage, reason)] += n
+    pii = pii_totals(parts)
     kept = sum(p["kept"] for p in parts)
     rejected = sum(p["rejected"] for p in parts)
     errors = sum(p["errors"] for p in parts)
@@ -52,7 +54,7 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
         "skipped": end["skipped"],
         "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
         "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
-    }
+    } | ({"pii": pii} if pii is not None else {})
 
 
 def build_manifest(
@@ -73,6 +75,7 @@ def build_manifest(
             {"name": name, "params": params, "dropped": sum(reasons.values()), "reasons": reasons}
         )
     inputs = [{k: v for k, v in m.items() if k not in ("files", "reasons")} for m in markers]
+    pii = pii_totals(markers)
     return {
         "schema_version": S.SCHEMA_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -80,11 +83,23 @@ def build_manifest(
         "recipe_fingerprint": fingerprint,
         "counts": counts,
         "stages": stages,
+        **({"pii_totals": pii} if pii is not None else {}),
         "inputs": inputs,
         "files": sorted((f for m in markers for f in m["files"]), key=lambda f: f["path"]),
         "software": software_versions(),
         "wall_seconds": round(seconds, 2),
     }
+
+
+def pii_totals(items: list[dict[str, Any]]) -> dict[str, int] | None:
+    """Sum of the ``pii`` entries (values found per entity type) of batch stats or markers;
+    None when none has one (no pii stage, or markers written before it existed)."""
+    if not any("pii" in item for item in items):
+        return None
+    totals: Counter[str] = Counter()
+    for item in items:
+        totals.update(item.get("pii", {}))
+    return dict(sorted(totals.items()))
 
 
 def software_versions() -> dict[str, str]:

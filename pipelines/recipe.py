@@ -38,19 +38,30 @@ class Recipe:
     def build_stages(self) -> list[Stage]:
         return [build_stage(s.name, s.params) for s in self.stages]
 
-    def resolved(self) -> dict[str, Any]:
-        """The recipe with every default filled in, as recorded in the manifest."""
-        stages = [{s.name: dataclasses.asdict(build_config(s.name, s.params))} for s in self.stages]
+    def resolved(self, *, redact: bool = True) -> dict[str, Any]:
+        """The recipe with every default filled in, as recorded in the manifest (secrets
+        redacted: storage credentials, and stage parameters marked ``secret`` like pii.salt)."""
+        stages = [
+            {s.name: _stage_params(build_config(s.name, s.params), redact)} for s in self.stages
+        ]
         read = dataclasses.asdict(self.read)
         read["storage_options"] = {k: "<redacted>" for k in read["storage_options"]}  # secrets
         return {"stages": stages, "read": read, "num_cpus": self.num_cpus}
 
     def fingerprint(self) -> str:
         """Hash of what decides the output (not execution settings like num_cpus)."""
-        content = self.resolved()
+        content = self.resolved(redact=False)  # another pii.salt gives other output
         content.pop("num_cpus")
         content["read"].pop("storage_options")  # credentials never change results
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _stage_params(config: Any, redact: bool) -> dict[str, Any]:
+    params = dataclasses.asdict(config)
+    for field in dataclasses.fields(config):
+        if redact and field.metadata.get("secret") and params[field.name]:
+            params[field.name] = "<redacted>"
+    return params
 
 
 def available_recipes() -> list[str]:

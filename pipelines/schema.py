@@ -24,6 +24,9 @@ DROP_REASON = "drop_reason"  # null for kept rows; snake_case reason for rejecte
 DROPPED_BY = "dropped_by"  # the stage that set drop_reason
 ERROR = "error"  # only on error rows: what went wrong reading this record
 
+# Written by the pii stage (struct of int32 per entity type); summed into the manifest.
+PII_COUNTS = "pii_counts"
+
 SOURCES = ("warc", "wet", "wikipedia", "jsonl", "parquet")
 
 # drop_reason values owned by the readers and the pipeline (stages add their own).

@@ -16,6 +16,7 @@ from pipelines.stages.gopher_repetition import GopherRepetition
 from pipelines.stages.langid import LangId
 from pipelines.stages.length import TextLength
 from pipelines.stages.normalize import Normalize
+from pipelines.stages.pii import Pii
 from pipelines.stages.quality_classifier import QualityClassifier
 from pipelines.stages.url_filter import UrlFilter
 
@@ -32,6 +33,7 @@ STAGES: dict[str, type[Stage]] = {
         C4Quality,
         FineWebQuality,
         QualityClassifier,
+        Pii,
         ExactDedup,
         MinHashDedup,
     )
