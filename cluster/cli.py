@@ -1,4 +1,4 @@
-"""The ``forage`` command line: curate, filter, demo, quality train (later: pretrain, submit, ...)."""
+"""The ``forage`` command line: curate, filter, demo, quality train, tokenizer train, pretrain."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from cluster.train_commands import add_parsers as add_train_parsers
 from pipelines.errors import ForageError
 
 
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_common(refilter)
     refilter.set_defaults(run=_run_filter)
     _add_quality(sub)
+    add_train_parsers(sub)
     return parser
 
 

@@ -127,13 +127,12 @@ def _as_completed(refs: list) -> Iterator:
 @ray.remote
 def _warm() -> None:
     """Import the stages and load the compiled kernels in a worker while the driver plans."""
-    import numpy as np
+    import pyarrow as pa
 
-    from pipelines.dedup import kernels as K
-    from pipelines.dedup import minhash  # noqa: F401
+    from pipelines.dedup import minhash as M
     from pipelines.stages import STAGES  # noqa: F401
 
-    K.word_counts(np.zeros(1, np.uint8), np.zeros(2, np.int64))
+    M.signatures(*M.shingle_hashes(pa.array(["warm up"]), 5), 8, 1)
 
 
 def run(
