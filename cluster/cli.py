@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate a sample crawl, curate it, print a summary")
     demo.add_argument("--output", default="demo-out", metavar="DIR")
     demo.add_argument("--pages", type=int, default=240, help="pages in the generated crawl")
+    demo.add_argument("--no-train", action="store_true", help="curate only, no pretraining")
     _add_common(demo)
     demo.set_defaults(run=_run_demo)
 
@@ -136,7 +137,13 @@ def _run_filter(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     from cluster.demo import run_demo
 
-    return run_demo(args.output, pages=args.pages, overrides=args.overrides, quiet=args.quiet)
+    return run_demo(
+        args.output,
+        pages=args.pages,
+        overrides=args.overrides,
+        quiet=args.quiet,
+        train=not args.no_train,
+    )
 
 
 def _run_quality_train(args: argparse.Namespace) -> int:

@@ -13,8 +13,11 @@ from pipelines.demo import write_sample_crawl
 from pipelines.recipe import load_recipe
 
 
-def run_demo(output: str, *, pages: int, overrides: list[str], quiet: bool) -> int:
-    """Runs the default web recipe over a generated WARC; needs no data outside the repo."""
+def run_demo(
+    output: str, *, pages: int, overrides: list[str], quiet: bool, train: bool = True
+) -> int:
+    """Runs the default web recipe over a generated WARC, then pretrains the ``smoke`` recipe on
+    the corpus (``train``); needs no data outside the repo."""
     root = Path(output)
     sample = root / "sample" / "demo-crawl.warc.gz"
     sample.parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +36,34 @@ def run_demo(output: str, *, pages: int, overrides: list[str], quiet: bool) -> i
     if not quiet:
         print_summary(result.manifest, result.manifest_path)
         _print_examples(corpus)
+    if train:
+        _pretrain_smoke(corpus, root / "run", quiet)
     return 0
+
+
+def _pretrain_smoke(corpus: Path, run: Path, quiet: bool) -> None:
+    """A tokenizer, packed blocks and ~200 steps of a tiny GPT on the demo corpus (CPU)."""
+    from cluster.train_commands import default_vocab
+    from training.config import load_recipe as load_train_recipe
+    from training.packing import prepare_data
+    from training.tokenizer import train_tokenizer
+    from training.train import pretrain
+
+    shutil.rmtree(run, ignore_errors=True)
+    recipe = load_train_recipe("smoke")
+    tokenizer = train_tokenizer(corpus, default_vocab(recipe.model.d_model), run / "tokenizer")
+    packed = prepare_data(
+        corpus, run, tokenizer, seq_len=recipe.model.seq_len, objective=recipe.model.objective
+    )
+    if not quiet:
+        print(f"\n[demo] pretraining the smoke recipe (GPT-2 shape, CPU) → {run}")
+    r = pretrain(packed, run, recipe, quiet=quiet)
+    if not quiet:
+        print(
+            f"[demo] loss {r.first_loss:.3f} → {r.last_loss:.3f} over {r.steps} steps; "
+            f"val_loss {r.val_loss:.3f} (unigram baseline {r.unigram_baseline_loss:.3f}); "
+            f"export: {r.hf_dir}"
+        )
 
 
 def _print_examples(corpus: Path, n: int = 5) -> None:

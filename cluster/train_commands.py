@@ -88,5 +88,7 @@ def _print_result(r) -> None:
     for name in ("steps", "first_loss", "last_loss", "val_loss", "unigram_baseline_loss"):
         value = getattr(r, name, None)
         if value is not None:
-            print(f"  {name:<22} {value:.4f}" if isinstance(value, float) else f"  {name:<22} {value}")
+            print(
+                f"  {name:<22} {value:.4f}" if isinstance(value, float) else f"  {name:<22} {value}"
+            )
     print(f"  hf export              {r.hf_dir}")

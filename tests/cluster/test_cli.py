@@ -50,7 +50,9 @@ def test_unknown_format_and_bad_override(tmp_path):
 
 
 def test_demo_runs_on_its_generated_sample(tmp_path):
-    result = forage("demo", "--output", str(tmp_path), "--pages", "60", "--set", "num_cpus=1")
+    result = forage(
+        "demo", "--output", str(tmp_path), "--pages", "60", "--no-train", "--set", "num_cpus=1"
+    )
     assert result.returncode == 0, result.stderr
     assert "documents:" in result.stdout and "kept" in result.stdout
     query = f"select count(*) from read_parquet('{tmp_path}/corpus/data/*.parquet')"
