@@ -1,0 +1,51 @@
+"""Corpus: a finished corpus opens (manifest, its hash, sorted shards); anything else is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.errors import InputError
+from tests.training.conftest import sample_docs, write_corpus
+from training.corpus import Corpus
+
+
+def test_open_reads_manifest_hash_and_sorted_shards(corpus_dir):
+    corpus = Corpus.open(corpus_dir)
+    raw = (corpus_dir / "_manifest.json").read_bytes()
+    assert corpus.manifest == json.loads(raw)
+    assert corpus.manifest_sha256 == hashlib.sha256(raw).hexdigest()
+    assert corpus.data_files == sorted((corpus_dir / "data").glob("*.parquet"))
+    assert len(corpus.data_files) == 3
+
+
+def test_iter_texts_yields_every_document_in_order_in_bounded_batches(corpus_dir):
+    batches = list(Corpus.open(corpus_dir).iter_texts(batch_rows=50))
+    assert all(len(ids) == len(texts) <= 50 for ids, texts in batches)
+    got = [(i, t) for ids, texts in batches for i, t in zip(ids, texts)]
+    assert got == sample_docs()
+
+
+def test_iter_texts_skips_null_texts(tmp_path):
+    root = write_corpus(tmp_path, [("a", "kept text")], parts=1)
+    part = root / "data" / "part-000000000000-000000000.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["kept text", None]}), part)
+    (root / "_manifest.json").write_text(json.dumps({"files": []}))
+    assert list(Corpus.open(root).iter_texts()) == [(["a"], ["kept text"])]
+
+
+def test_refuses_a_directory_without_manifest(tmp_path):
+    root = write_corpus(tmp_path, sample_docs()[:5], parts=1, manifest=False)
+    with pytest.raises(InputError, match="not a finished corpus: _manifest.json is missing"):
+        Corpus.open(root)
+
+
+def test_refuses_data_that_does_not_match_the_manifest(tmp_path):
+    root = write_corpus(tmp_path, sample_docs()[:10], parts=2)
+    next((root / "data").glob("*.parquet")).unlink()
+    with pytest.raises(InputError, match="data/ does not match _manifest.json"):
+        Corpus.open(root)
