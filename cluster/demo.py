@@ -51,7 +51,8 @@ def _pretrain_smoke(corpus: Path, run: Path, quiet: bool) -> None:
 
     shutil.rmtree(run, ignore_errors=True)
     recipe = load_train_recipe("smoke")
-    tokenizer = train_tokenizer(corpus, default_vocab(recipe.model.d_model), run / "tokenizer")
+    vocab = recipe.model.vocab_size or default_vocab(recipe.model.d_model)
+    tokenizer = train_tokenizer(corpus, vocab, run / "tokenizer")
     packed = prepare_data(
         corpus, run, tokenizer, seq_len=recipe.model.seq_len, objective=recipe.model.objective
     )
