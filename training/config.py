@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from pipelines.errors import ConfigError
+from pipelines.typecheck import check_type
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 ARCHS = {"clm": ("gpt2", "llama"), "mlm": ("bert",)}
@@ -194,35 +195,9 @@ def recipe_from_dict(data: dict[str, Any]) -> Recipe:
                 f"Unknown key {bad[0]!r} in {name}. Available: {', '.join(sorted(fields))}"
             )
         hints = typing.get_type_hints(cls)
-        parts[name] = cls(**{k: _check_type(k, v, hints[k]) for k, v in params.items()})
+        parts[name] = cls(**{k: check_type(k, v, hints[k]) for k, v in params.items()})
     return Recipe(**parts)
 
 
 def _field_names(cls: type) -> list[str]:
     return [f.name for f in dataclasses.fields(cls)]
-
-
-def _check_type(where: str, value: Any, hint: Any) -> Any:
-    """Scalars, optionals and lists of floats (YAML gives ints, or strings like 3e-4, for floats)."""
-    args = typing.get_args(hint)
-    if type(None) in args:  # X | None
-        if value is None:
-            return None
-        (hint,) = [a for a in args if a is not type(None)]
-    if typing.get_origin(hint) is list:
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}={value!r} must be a list")
-        (item,) = typing.get_args(hint)
-        return [_check_type(f"{where}[{i}]", v, item) for i, v in enumerate(value)]
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if hint is float and isinstance(value, str):  # PyYAML reads 3e-4 (no dot) as a string
-        try:
-            return float(value)
-        except ValueError:
-            raise ConfigError(f"{where}={value!r} must be a number") from None
-    if hint in (int, float, str, bool) and not isinstance(value, hint):
-        raise ConfigError(f"{where}={value!r} must be of type {hint.__name__}")
-    if hint is int and isinstance(value, bool):
-        raise ConfigError(f"{where}={value!r} must be of type int")
-    return value

@@ -19,6 +19,7 @@ from pipelines.stages.normalize import Normalize
 from pipelines.stages.pii import Pii
 from pipelines.stages.quality_classifier import QualityClassifier
 from pipelines.stages.url_filter import UrlFilter
+from pipelines.typecheck import check_type
 
 # Pipeline order (the web recipe lists them in this order).
 STAGES: dict[str, type[Stage]] = {
@@ -63,7 +64,7 @@ def build_config(name: str, params: dict[str, Any] | None) -> StageConfig:
         )
     hints = typing.get_type_hints(cls)
     for key, value in params.items():
-        params[key] = _check_type(f"{name}.{key}", value, hints[key])
+        params[key] = check_type(f"{name}.{key}", value, hints[key])
     try:
         return cls(**params)
     except (ValueError, TypeError) as exc:
@@ -72,34 +73,6 @@ def build_config(name: str, params: dict[str, Any] | None) -> StageConfig:
 
 def build_stage(name: str, params: dict[str, Any] | None = None) -> Stage:
     return stage_class(name)(build_config(name, params))
-
-
-def _check_type(where: str, value: Any, hint: Any) -> Any:
-    """Check scalar, optional and list types (YAML gives ints for floats, strings for anything)."""
-    args = typing.get_args(hint)
-    if type(None) in args:  # X | None
-        if value is None:
-            return None
-        (hint,) = [a for a in args if a is not type(None)]
-        args = typing.get_args(hint)
-    if typing.get_origin(hint) is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}={value!r} must be a mapping")
-        return {
-            _check_type(f"{where} key", k, args[0]): _check_type(f"{where}[{k}]", v, args[1])
-            for k, v in value.items()
-        }
-    if typing.get_origin(hint) is list:
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}={value!r} must be a list")
-        return [_check_type(f"{where}[{i}]", v, args[0]) for i, v in enumerate(value)]
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if hint in (int, float, str, bool) and not isinstance(value, hint):
-        raise ConfigError(f"{where}={value!r} must be of type {hint.__name__}")
-    if hint is int and isinstance(value, bool):
-        raise ConfigError(f"{where}={value!r} must be of type int")
-    return value
 
 
 __all__ = ["STAGES", "Filter", "Stage", "StageConfig", "build_config", "build_stage", "stage_class"]

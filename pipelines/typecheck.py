@@ -1,0 +1,43 @@
+"""Typed config values from YAML and ``--set``: one checker for stage and training recipes."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pipelines.errors import ConfigError
+
+
+def check_type(where: str, value: Any, hint: Any) -> Any:
+    """``value`` checked (and where lossless, converted) against a dataclass field's type hint:
+    scalars, ``X | None``, ``list[X]``, ``dict[K, V]``. YAML gives ints for floats, and strings
+    like ``3e-4`` (no dot) for floats; the error names the field and the expected type."""
+    args = typing.get_args(hint)
+    if type(None) in args:  # X | None
+        if value is None:
+            return None
+        (hint,) = [a for a in args if a is not type(None)]
+        args = typing.get_args(hint)
+    if typing.get_origin(hint) is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}={value!r} must be a mapping")
+        return {
+            check_type(f"{where} key", k, args[0]): check_type(f"{where}[{k}]", v, args[1])
+            for k, v in value.items()
+        }
+    if typing.get_origin(hint) is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}={value!r} must be a list")
+        return [check_type(f"{where}[{i}]", v, args[0]) for i, v in enumerate(value)]
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is float and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise ConfigError(f"{where}={value!r} must be a number") from None
+    if hint in (int, float, str, bool) and not isinstance(value, hint):
+        raise ConfigError(f"{where}={value!r} must be of type {hint.__name__}")
+    if hint is int and isinstance(value, bool):
+        raise ConfigError(f"{where}={value!r} must be of type int")
+    return value
