@@ -155,15 +155,24 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
         raise ConfigError(f"recipe {path} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"recipe {path} must be a mapping with model/optim/train sections")
+    settings = []
     for item in overrides:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise ConfigError(f"--set expects key=value, got {item!r}")
-        section, field = route_key(key.strip())
+        settings.append((*route_key(key.strip()), yaml.safe_load(raw) if raw else None))
+    # `objectives: {mlm: {lr: ...}}`: values that differ by objective, before the --set ones.
+    per_objective = data.pop("objectives", None) or {}
+    objective = next(
+        (v for _, f, v in settings if f == "objective"),
+        (data.get("model") or {}).get("objective", "clm"),
+    )
+    chosen = [(*route_key(k), v) for k, v in (per_objective.get(objective) or {}).items()]
+    for section, field, value in chosen + settings:
         data.setdefault(section, {})
         if not isinstance(data[section], dict):
             raise ConfigError(f"recipe {path}: {section!r} must be a mapping")
-        data[section][field] = yaml.safe_load(raw) if raw else None
+        data[section][field] = value
     return recipe_from_dict(data)
 
 
