@@ -68,7 +68,8 @@ def test_unknown_stage_and_recipe(tmp_path):
     path = tmp_path / "r.yaml"
     path.write_text("stages: [{gopher: {}}]\n")
     with pytest.raises(
-        ConfigError, match="Unknown stage 'gopher'. Available: c4_quality, exact_dedup, fineweb_quality"
+        ConfigError,
+        match="Unknown stage 'gopher'. Available: c4_quality, exact_dedup, fineweb_quality",
     ):
         load_recipe(str(path))
     with pytest.raises(ConfigError, match="Unknown recipe 'nope'"):
