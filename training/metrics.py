@@ -125,21 +125,24 @@ def _summary_writer(path: Path, purge_step: int, echo: bool) -> Any:
 
 
 class Throughput:
-    """Training tokens/s and MFU over the steps since the previous call. Time spent under
-    ``paused()`` (evaluation, checkpoints) does not count; the first window includes start-up
-    and compilation, so read steady state from later records."""
+    """Training tokens/s, MFU and the share of step time spent producing batches (``data_wait``:
+    reading, masking, host-to-device copies) over the steps since the previous call. Time spent
+    under ``paused()`` (evaluation, checkpoints) does not count; the first window includes
+    start-up and compilation, so read steady state from later records."""
 
     def __init__(self, *, tokens_per_step: int, flops_per_token: float, peak: float | None):
         self.tokens_per_step = tokens_per_step
         self.flops_per_token, self.peak = flops_per_token, peak  # peak: all workers together
-        self.last, self.excluded = time.perf_counter(), 0.0
+        self.last, self.excluded, self.waited = time.perf_counter(), 0.0, 0.0
 
-    def __call__(self, steps: int) -> tuple[float, float | None]:
+    def __call__(self, steps: int) -> tuple[float, float | None, float]:
         now = time.perf_counter()
-        rate = steps * self.tokens_per_step / max(now - self.last - self.excluded, 1e-9)
-        self.last, self.excluded = now, 0.0
+        elapsed = max(now - self.last - self.excluded, 1e-9)
+        rate = steps * self.tokens_per_step / elapsed
+        data_wait = round(min(self.waited / elapsed, 1.0), 4)
+        self.last, self.excluded, self.waited = now, 0.0, 0.0
         mfu = rate * self.flops_per_token / self.peak if self.peak else None
-        return rate, mfu
+        return rate, mfu, data_wait
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
@@ -148,6 +151,14 @@ class Throughput:
             yield
         finally:
             self.excluded += time.perf_counter() - start
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.waited += time.perf_counter() - start
 
 
 def unigram_loss(counts: list[int]) -> float:

@@ -115,15 +115,18 @@ class Worker:
     def batch(self, micro_batch: int) -> tuple[torch.Tensor, ...]:
         """The loss inputs of global micro-batch ``micro_batch`` on this rank, on the device."""
         seed = self.recipe.train.seed
-        generator = generator_for(seed, TRAIN_STREAM, micro_batch, self.rank)
-        return batch_inputs(self.reader.batch(micro_batch), self.masking, generator, self.device)
+        with self.speed.waiting():  # host time spent producing the batch (no device sync)
+            generator = generator_for(seed, TRAIN_STREAM, micro_batch, self.rank)
+            return batch_inputs(
+                self.reader.batch(micro_batch), self.masking, generator, self.device
+            )
 
     def log_train(self, step: int, loss_sum: torch.Tensor, window: int, tokens: int) -> None:
-        rate, mfu = self.speed(window)
+        rate, mfu, data_wait = self.speed(window)
         loss = mean_over_ranks(loss_sum, self.world) / window
         lr = self.scheduler.base_lrs[0] * self.schedule(step - 1)  # the LR step `step` used
         self.last = {"step": step, "loss": loss, "lr": lr, "tokens": tokens, "tokens_per_s": rate}
-        self.last |= {"mfu": mfu, "time": round(time.time(), 3)}
+        self.last |= {"mfu": mfu, "data_wait": data_wait, "time": round(time.time(), 3)}
         if self.log:
             self.log.write(self.last)
 

@@ -59,7 +59,8 @@ def test_metrics_have_one_record_per_step_and_kind(finished):
     assert [r["step"] for r in records if "val_loss" in r] == [10, 20, 30, 40]
     assert [r["step"] for r in records if "unigram_baseline_loss" in r] == [0]
     step = next(r for r in records if r.get("step") == 7 and "loss" in r)
-    assert set(step) == {"step", "loss", "lr", "tokens", "tokens_per_s", "mfu", "time"}
+    assert set(step) == {"step", "loss", "lr", "tokens", "tokens_per_s", "mfu", "data_wait", "time"}
+    assert 0 <= step["data_wait"] <= 1
     assert step["tokens"] == 7 * 8 * 32 and step["mfu"] is None  # no MFU on CPU
 
 
