@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from cluster.options import add_recipe_options
 from cluster.train_commands import add_parsers as add_train_parsers
 from pipelines.errors import ForageError
 
@@ -57,14 +58,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME|FILE",
         help="recipe name (default: web, every stage) or YAML file",
     )
-    _add_common(curate)
+    add_recipe_options(curate)
     curate.set_defaults(run=_run_curate)
 
     demo = sub.add_parser("demo", help="generate a sample crawl, curate it, print a summary")
     demo.add_argument("--output", default="demo-out", metavar="DIR")
     demo.add_argument("--pages", type=int, default=240, help="pages in the generated crawl")
     demo.add_argument("--no-train", action="store_true", help="curate only, no pretraining")
-    _add_common(demo)
+    add_recipe_options(demo)
     demo.set_defaults(run=_run_demo)
 
     refilter = sub.add_parser(
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     refilter.add_argument("--input", required=True, metavar="CORPUS", help="a curated corpus")
     refilter.add_argument("--recipe", required=True, metavar="NAME|FILE", help="filters only")
     refilter.add_argument("--output", required=True, metavar="DIR", help="the new corpus")
-    _add_common(refilter)
+    add_recipe_options(refilter)
     refilter.set_defaults(run=_run_filter)
     _add_quality(sub)
     add_train_parsers(sub)
@@ -97,18 +98,6 @@ def _add_quality(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--bucket", type=int, metavar="N", help="hashed n-gram rows")
     train.add_argument("--quantize", action="store_true", help="a few MB instead of dim*bucket*4")
     train.set_defaults(run=_run_quality_train)
-
-
-def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        dest="overrides",
-        help="override a recipe value: stage.param=value, read.option=value, num_cpus=N",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress output (for scripts)")
 
 
 def _run_curate(args: argparse.Namespace) -> int:

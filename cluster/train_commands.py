@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cluster.options import add_recipe_options
+
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     tokenizer = sub.add_parser("tokenizer", help="train a byte-level BPE tokenizer on a corpus")
@@ -30,15 +32,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     pretrain.add_argument(
         "--vocab-size", type=int, default=None, metavar="N", help="for a tokenizer trained here"
     )
-    pretrain.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        dest="overrides",
-        help="override the recipe: objective=mlm, max_steps=400, num_workers=2, use_gpu=true",
+    add_recipe_options(
+        pretrain, "override the recipe: objective=mlm, max_steps=400, num_workers=2, use_gpu=true"
     )
-    pretrain.add_argument("--quiet", action="store_true", help="no progress output")
     pretrain.set_defaults(run=_run_pretrain)
 
 
@@ -84,7 +80,7 @@ def _run_pretrain(args: argparse.Namespace) -> int:
 
 
 def _print_result(r) -> None:
-    print(f"\nrun: {r.hf_dir.parent if hasattr(r.hf_dir, 'parent') else r.hf_dir}")
+    print(f"\nrun: {Path(r.hf_dir).parent}")
     for name in ("steps", "first_loss", "last_loss", "val_loss", "unigram_baseline_loss"):
         value = getattr(r, name, None)
         if value is not None:

@@ -20,6 +20,7 @@ from pipelines.readers import InputSpec
 from pipelines.recipe import Recipe
 from pipelines.shards import ShardStore
 from pipelines.sources import resolve_inputs
+from pipelines.stages import Stage
 
 log = logging.getLogger("forage.curate")
 
@@ -43,7 +44,7 @@ def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = Fals
     inputs = len({s.path for s in specs})
     progress = Progress(inputs, inputs - len({s.path for s in todo}), quiet=quiet)
     if todo:
-        _run(todo, specs, recipe, output, schema, store, progress)
+        _run(todo, specs, recipe, stages, output, schema, store, progress)
     markers = list(store.markers().values())
     manifest = build_manifest(
         markers, recipe.resolved(), recipe.fingerprint(), time.monotonic() - started
@@ -63,6 +64,7 @@ def _run(
     todo: list[InputSpec],
     specs: list[InputSpec],
     recipe: Recipe,
+    stages: list[Stage],
     output: str,
     schema: pa.Schema,
     store: ShardStore,
@@ -75,10 +77,10 @@ def _run(
     ranges = Counter(s.path for s in todo)  # read tasks per input (large JSONL: several)
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen_rows: dict[str, int] = defaultdict(int)
-    if any(getattr(stage, "is_global", False) for stage in recipe.build_stages()):
+    if any(getattr(stage, "is_global", False) for stage in stages):
         from pipelines.dedup import job  # the whole corpus first, then the shards
 
-        batches = job.run(todo, specs, recipe, os.path.abspath(output), schema, progress.quiet)
+        batches = job.run(todo, specs, recipe, stages, os.path.abspath(output), schema)
     else:
         quiet_ray_data()
         dataset = build_dataset(todo, recipe, os.path.abspath(output), schema)

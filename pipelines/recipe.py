@@ -15,6 +15,7 @@ from pipelines.errors import ConfigError
 from pipelines.readers import ReadConfig
 from pipelines.stages import build_config, build_stage, stage_class
 from pipelines.stages.base import Stage
+from pipelines.typecheck import read_recipe_yaml
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 DEFAULT_RECIPE = "web"
@@ -99,20 +100,7 @@ def recipe_from_dict(data: dict[str, Any]) -> Recipe:
 
 
 def _load_yaml(name_or_path: str) -> dict[str, Any]:
-    path = Path(name_or_path)
-    if not path.is_file():
-        path = RECIPES_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
-        raise ConfigError(
-            f"Unknown recipe {name_or_path!r}: not a file, and not one of {', '.join(available_recipes())}"
-        )
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"recipe {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"recipe {path} must be a mapping with a 'stages' list")
-    return data
+    return read_recipe_yaml(name_or_path, RECIPES_DIR, what="recipe", shape="a 'stages' list")
 
 
 def _stage_items(stages: Any) -> list[tuple[str, dict[str, Any]]]:

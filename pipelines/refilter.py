@@ -43,7 +43,10 @@ def refilter(corpus: str, output: str, recipe: Recipe) -> dict[str, Any]:
     store.prepare(recipe.fingerprint())
     markers = []
     for path in files:
-        table = pq.read_table(path)
+        try:
+            table = pq.read_table(path)
+        except (OSError, pa.ArrowInvalid) as exc:  # named; the output gets no manifest
+            raise InputError(f"{path} cannot be read as Parquet: {exc}") from None
         _check_signals(filters, table.column_names, path)
         nulls = pa.nulls(table.num_rows, pa.string())
         if S.ERROR not in table.column_names:  # shards of kept rows carry no error column

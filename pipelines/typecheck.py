@@ -1,9 +1,13 @@
-"""Typed config values from YAML and ``--set``: one checker for stage and training recipes."""
+"""Recipes as data: reading recipe YAML and checking typed values from it and from ``--set``,
+for stage and training recipes alike."""
 
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from pipelines.errors import ConfigError
 
@@ -41,3 +45,23 @@ def check_type(where: str, value: Any, hint: Any) -> Any:
     if hint is int and isinstance(value, bool):
         raise ConfigError(f"{where}={value!r} must be of type int")
     return value
+
+
+def read_recipe_yaml(name_or_path: str | Path, directory: Path, *, what: str, shape: str) -> dict:
+    """A recipe file: a path, or a name in ``directory``; a mapping, else a ConfigError naming
+    the choices (``what``: "recipe", "training recipe"; ``shape``: what the mapping must hold)."""
+    path = Path(name_or_path)
+    if not path.is_file():
+        path = directory / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
+        raise ConfigError(
+            f"Unknown {what} {str(name_or_path)!r}: not a file, and not one of {known}"
+        )
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} {path} must be a mapping with {shape}")
+    return data

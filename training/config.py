@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from pipelines.errors import ConfigError
-from pipelines.typecheck import check_type
+from pipelines.typecheck import check_type, read_recipe_yaml
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 ARCHS = {"clm": ("gpt2", "llama"), "mlm": ("bert",)}
@@ -141,20 +141,9 @@ def available_recipes() -> list[str]:
 
 def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Recipe:
     """Load ``training/recipes/NAME.yaml`` or a YAML path, apply ``key=value`` overrides, validate."""
-    path = Path(name_or_path)
-    if not path.is_file():
-        path = RECIPES_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
-        raise ConfigError(
-            f"Unknown training recipe {str(name_or_path)!r}: not a file, and not one of "
-            f"{', '.join(available_recipes())}"
-        )
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"recipe {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"recipe {path} must be a mapping with model/optim/train sections")
+    data = read_recipe_yaml(
+        name_or_path, RECIPES_DIR, what="training recipe", shape="model/optim/train sections"
+    )
     settings = []
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -171,7 +160,7 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
     for section, field, value in chosen + settings:
         data.setdefault(section, {})
         if not isinstance(data[section], dict):
-            raise ConfigError(f"recipe {path}: {section!r} must be a mapping")
+            raise ConfigError(f"recipe {name_or_path}: {section!r} must be a mapping")
         data[section][field] = value
     return recipe_from_dict(data)
 

@@ -7,7 +7,6 @@ import contextlib
 import importlib.util
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Iterator
@@ -144,24 +143,18 @@ class Throughput:
         mfu = rate * self.flops_per_token / self.peak if self.peak else None
         return rate, mfu, data_wait
 
+    def paused(self) -> contextlib.AbstractContextManager[None]:
+        """Time inside does not count (evaluation, checkpoints)."""
+        return self._timed("excluded")
+
+    def waiting(self) -> contextlib.AbstractContextManager[None]:
+        """Time inside is spent producing a batch (``data_wait``)."""
+        return self._timed("waited")
+
     @contextlib.contextmanager
-    def paused(self) -> Iterator[None]:
+    def _timed(self, total: str) -> Iterator[None]:
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.excluded += time.perf_counter() - start
-
-    @contextlib.contextmanager
-    def waiting(self) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.waited += time.perf_counter() - start
-
-
-def unigram_loss(counts: list[int]) -> float:
-    """Entropy (nats) of the token frequencies: the loss of a model that ignores context."""
-    total = sum(counts)
-    return -sum(c / total * math.log(c / total) for c in counts if c)
+            setattr(self, total, getattr(self, total) + time.perf_counter() - start)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from training.metrics import unigram_loss
-from training.tokenizer import CLS, EOS, MASK, PAD, SEP, SPECIAL_TOKENS, UNK
+from training.packing import unigram_loss
+from training.tokenizer import train_bpe
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "dz", "an", "or"]
 
@@ -51,31 +50,9 @@ def write_packed(
     seed: int = 0,
 ) -> Path:
     """Write ``RUN/tokenizer`` and ``RUN/data`` (two train files, one val file); returns RUN/data."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
     run = Path(run_dir)
     texts = markov_texts(400, seed=seed)
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        special_tokens=list(SPECIAL_TOKENS),
-        show_progress=False,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    bpe.train_from_iterator(texts, trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=bpe,
-        eos_token=EOS,
-        bos_token=EOS,
-        pad_token=PAD,
-        unk_token=UNK,
-        mask_token=MASK,
-        cls_token=CLS,
-        sep_token=SEP,
-    )
+    tokenizer = train_bpe(texts, vocab_size, min_frequency=0)
     tokenizer.save_pretrained(run / "tokenizer")
 
     need = (train_blocks + val_blocks) * seq_len
@@ -99,7 +76,6 @@ def write_packed(
             column = pa.FixedSizeListArray.from_arrays(pa.array(part.reshape(-1)), seq_len)
             pq.write_table(pa.table({"tokens": column}), data / name, row_group_size=rows_per_group)
             files[split].append(name)
-    counts = Counter(train.reshape(-1).tolist())
     info = {
         "manifest_sha256": hashlib.sha256(f"synthetic-{seed}".encode()).hexdigest(),
         "tokenizer_sha256": hashlib.sha256(
@@ -112,7 +88,10 @@ def write_packed(
         "val_blocks": len(val),
         "train_tokens": int(train.size),
         "val_tokens": int(val.size),
-        "unigram_baseline_loss": unigram_loss(list(counts.values())),
+        "unigram_baseline_loss": unigram_loss(
+            np.bincount(val.reshape(-1), minlength=len(tokenizer)),
+            np.bincount(train.reshape(-1), minlength=len(tokenizer)),
+        ),
         "files": files,
     }
     (data / "packed.json").write_text(json.dumps(info, indent=2) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,39 @@ PAD, UNK, MASK, CLS, SEP = "<pad>", "<unk>", "<mask>", "<cls>", "<sep>"
 SPECIAL_TOKENS = (EOS, PAD, UNK, MASK, CLS, SEP)  # ids 0..5, in this order
 TOKENIZER_FILE = "tokenizer.json"
 INFO_FILE = "forage_tokenizer.json"
+
+
+def train_bpe(texts: Iterable, vocab_size: int, *, min_frequency: int = 2):
+    """A byte-level BPE ``PreTrainedTokenizerFast`` with the special tokens both objectives use,
+    trained from an iterator of texts (or of lists of texts).
+
+    BpeTrainer breaks ties between equally frequent pairs on the pair itself, not on hash order,
+    so the merges do not depend on thread count or the process's hash seed (checked across
+    processes and with TOKENIZERS_PARALLELISM=false; the tests check two runs match)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=min_frequency,
+        special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    bpe.train_from_iterator(texts, trainer=trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        eos_token=EOS,
+        bos_token=EOS,
+        pad_token=PAD,
+        unk_token=UNK,
+        mask_token=MASK,
+        cls_token=CLS,
+        sep_token=SEP,
+    )
 
 
 def train_tokenizer(
@@ -36,23 +69,10 @@ def train_tokenizer(
     forage_tokenizer.json records the size reached). The same corpus gives the same
     tokenizer.json, byte for byte.
     """
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
     floor = len(SPECIAL_TOKENS) + 256
     if vocab_size <= floor:
         raise ConfigError(f"vocab_size={vocab_size} must be > {floor} (special tokens + 256 bytes)")
     corpus = Corpus.open(corpus_path)
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        min_frequency=min_frequency,
-        special_tokens=list(SPECIAL_TOKENS),
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
     docs = 0
 
     def texts() -> Iterator[list[str]]:
@@ -67,22 +87,9 @@ def train_tokenizer(
                 if remaining <= 0:
                     return
 
-    # BpeTrainer breaks ties between equally frequent pairs on the pair itself, not on hash
-    # order, so the merges do not depend on thread count or the process's hash seed (checked
-    # across processes and with TOKENIZERS_PARALLELISM=false; the tests check two runs match).
-    bpe.train_from_iterator(texts(), trainer=trainer)
+    tokenizer = train_bpe(texts(), vocab_size, min_frequency=min_frequency)
     if docs == 0:
         raise InputError(f"{corpus.path} has no documents to train a tokenizer on")
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=bpe,
-        eos_token=EOS,
-        bos_token=EOS,
-        pad_token=PAD,
-        unk_token=UNK,
-        mask_token=MASK,
-        cls_token=CLS,
-        sep_token=SEP,
-    )
     out = Path(output_dir)
     tokenizer.save_pretrained(out)
     info = {

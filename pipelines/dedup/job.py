@@ -139,12 +139,11 @@ def run(
     todo: list[InputSpec],
     specs: list[InputSpec],
     recipe: Recipe,
+    stages: list[Stage],
     output: str,
     schema: pa.Schema,
-    quiet: bool,
-) -> ray.data.Dataset:
-    """Steps 1 and 2 (unless done), then the step-3 dataset whose batches are write stats."""
-    stages = recipe.build_stages()
+) -> Iterator[pa.Table]:
+    """Steps 1 and 2 (unless done), then step 3; yields tables of write stats as parts finish."""
     _, dedup, _ = split_stages(stages)
     work = Path(output) / WORK
     prefer = sorted({p for s in dedup for p in s.config.prefer})

@@ -79,7 +79,7 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
     for index_dir in index_dirs:
         t = _read_range(sorted(Path(index_dir).glob("*.parquet")), where)
         if t is not None and t.num_rows:
-            gid = pa.array(_index_gid(t["id"].to_pylist()))
+            gid = pa.array(_index_gid(t["id"]))
             tables.append(pa.table({"key": t["key"], "gid": gid}))
             names.append(pa.table({"gid": gid, "id": t["id"]}))
     tables = [t for t in tables if t is not None and t.num_rows]
@@ -176,14 +176,19 @@ def _shingle_sets(work: str, rank: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     return gids, values, offsets
 
 
-def _index_gid(ids: list[str]) -> np.ndarray:
+def _index_gid(ids: pa.ChunkedArray) -> np.ndarray:
+    """Rank-0 gids of index documents: a hash of each id (every id is listed once per band, so
+    each distinct id is hashed once)."""
+    encoded = ids.combine_chunks().dictionary_encode()
     mask = (1 << RECORD_BITS) - 1
-    hashed = [
-        int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little") for i in ids
-    ]
-    return np.array([h & mask for h in hashed], dtype=np.uint64) | np.uint64(
-        INDEX_RANK << RECORD_BITS
+    hashed = np.array(
+        [
+            int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little") & mask
+            for i in encoded.dictionary.to_pylist()
+        ],
+        dtype=np.uint64,
     )
+    return hashed[encoded.indices.to_numpy()] | np.uint64(INDEX_RANK << RECORD_BITS)
 
 
 def _rank_partition(gids: np.ndarray, partitions: int) -> np.ndarray:

@@ -88,3 +88,17 @@ def test_issue_acceptance_langid_annotate_only(ray_local, tmp_path):
     ).fetchall()
     assert len(rows) == 16 and all(lang and score > 0 for lang, score in rows)
     assert {"zh", "de", "ru", "nl"} <= {lang for lang, _ in rows}
+
+
+def test_filter_names_a_damaged_shard(annotated, tmp_path):
+    import shutil
+
+    from pipelines.errors import InputError
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(annotated, corpus)
+    shard = sorted((corpus / "data").glob("*.parquet"))[0]
+    shard.write_bytes(b"not parquet at all")
+    recipe = recipe_from_dict({"stages": [{"langid": {"min_score": 0.5}}]})
+    with pytest.raises(InputError, match=shard.name):
+        refilter(str(corpus), str(tmp_path / "out"), recipe)
