@@ -38,7 +38,7 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
     for part in parts:
         for stage, reason, n in part["reasons"]:
             reasons[(stage, reason)] += n
-    pii = pii_totals(parts)
+    totals = sum_totals(parts)
     kept = sum(p["kept"] for p in parts)
     rejected = sum(p["rejected"] for p in parts)
     errors = sum(p["errors"] for p in parts)
@@ -54,7 +54,7 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
         "skipped": end["skipped"],
         "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
         "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
-    } | ({"pii": pii} if pii is not None else {})
+    } | ({"totals": totals} if totals else {})
 
 
 def build_manifest(
@@ -75,7 +75,7 @@ def build_manifest(
             {"name": name, "params": params, "dropped": sum(reasons.values()), "reasons": reasons}
         )
     inputs = [{k: v for k, v in m.items() if k not in ("files", "reasons")} for m in markers]
-    pii = pii_totals(markers)
+    totals = sum_totals(markers)
     return {
         "schema_version": S.SCHEMA_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -83,7 +83,7 @@ def build_manifest(
         "recipe_fingerprint": fingerprint,
         "counts": counts,
         "stages": stages,
-        **({"pii_totals": pii} if pii is not None else {}),
+        **({"totals": totals} if totals else {}),
         "inputs": inputs,
         "files": sorted((f for m in markers for f in m["files"]), key=lambda f: f["path"]),
         "software": software_versions(),
@@ -91,15 +91,19 @@ def build_manifest(
     }
 
 
-def pii_totals(items: list[dict[str, Any]]) -> dict[str, int] | None:
-    """Sum of the ``pii`` entries (values found per entity type) of batch stats or markers;
-    None when none has one (no pii stage, or markers written before it existed)."""
-    if not any("pii" in item for item in items):
-        return None
-    totals: Counter[str] = Counter()
+def sum_totals(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sum the ``totals`` (column → count, or column → {field: count}) of batch stats or markers;
+    items without any (markers written before a counting stage existed) add nothing."""
+    out: dict[str, Any] = {}
     for item in items:
-        totals.update(item.get("pii", {}))
-    return dict(sorted(totals.items()))
+        for column, value in item.get("totals", {}).items():
+            if isinstance(value, dict):
+                fields = Counter(out.get(column, {}))
+                fields.update(value)
+                out[column] = dict(sorted(fields.items()))
+            else:
+                out[column] = out.get(column, 0) + value
+    return out
 
 
 def software_versions() -> dict[str, str]:

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.errors import ConfigError, InputError
-from pipelines.manifest import build_manifest, pii_totals
+from pipelines.manifest import build_manifest, sum_totals
 from pipelines.recipe import Recipe
 from pipelines.shards import DATA, MANIFEST, ShardStore, write_parts
 from pipelines.stages import STAGES
@@ -115,4 +115,4 @@ def _marker(path: str, table: pa.Table, parts: list[dict[str, Any]]) -> dict[str
         "skipped": 0,
         "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
         "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
-    } | ({"pii": pii} if (pii := pii_totals(parts)) is not None else {})
+    } | ({"totals": totals} if (totals := sum_totals(parts)) else {})

@@ -24,8 +24,15 @@ DROP_REASON = "drop_reason"  # null for kept rows; snake_case reason for rejecte
 DROPPED_BY = "dropped_by"  # the stage that set drop_reason
 ERROR = "error"  # only on error rows: what went wrong reading this record
 
-# Written by the pii stage (struct of int32 per entity type); summed into the manifest.
-PII_COUNTS = "pii_counts"
+# Field metadata a stage puts on a count column (an integer, or a struct of integers, like
+# pii_counts): its sums per input and per corpus go into the markers and the manifest ("totals").
+TOTAL = b"forage.total"
+
+
+def total_columns(schema: pa.Schema) -> list[str]:
+    """The columns of ``schema`` whose sums the manifest reports."""
+    return [f.name for f in schema if f.metadata and f.metadata.get(TOTAL)]
+
 
 SOURCES = ("warc", "wet", "wikipedia", "jsonl", "parquet")
 

@@ -61,7 +61,8 @@ def _write_input_rows(rows: pa.Table, source_file: str, out: Path, schema: pa.Sc
                 _write_file(S.conform(table, target), out, kind, f"part-{key}-{first:09d}")
             )
     reasons = Counter(zip(rejected[S.DROPPED_BY].to_pylist(), rejected[S.DROP_REASON].to_pylist()))
-    pii = _pii_totals(rows.filter(pc.invert(is_error))) if S.PII_COUNTS in rows.column_names else {}
+    counted = rows.filter(pc.invert(is_error))
+    totals = {c: _totals(counted[c]) for c in S.total_columns(schema) if c in rows.column_names}
     return {
         "source_file": source_file,
         "rows": rows.num_rows,
@@ -72,15 +73,16 @@ def _write_input_rows(rows: pa.Table, source_file: str, out: Path, schema: pa.Sc
         "error_rows": _error_details(errors),
         "files": files,
         "end": json.loads(end[S.ERROR][0].as_py()) if end.num_rows else None,
-    } | ({"pii": pii} if pii else {})
+    } | ({"totals": totals} if totals else {})
 
 
-def _pii_totals(rows: pa.Table) -> dict[str, int]:
-    """Values found per entity type over kept and rejected rows (types not scanned left out)."""
-    counts = rows[S.PII_COUNTS]
+def _totals(column: pa.ChunkedArray) -> int | dict[str, int]:
+    """The sum of a count column; of each field for a struct (fields all null left out)."""
+    if not pa.types.is_struct(column.type):
+        return pc.sum(column).as_py() or 0
     totals = {}
-    for field in counts.type:
-        total = pc.sum(pc.struct_field(counts, field.name)).as_py()
+    for field in column.type:
+        total = pc.sum(pc.struct_field(column, field.name)).as_py()
         if total is not None:
             totals[field.name] = total
     return totals

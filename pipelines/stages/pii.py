@@ -19,6 +19,9 @@ from pipelines.stages.text import text_changed
 COUNTS_TYPE = pa.struct([pa.field(entity, pa.int32()) for entity in ENTITIES])
 
 
+PII_COUNTS = "pii_counts"  # values found per entity type, per document
+
+
 @dataclass(frozen=True, kw_only=True)
 class PiiConfig(FilterConfig):
     """``mode: drop`` (default) rewrites text and rejects ``drop_document`` rows; ``annotate``
@@ -71,7 +74,7 @@ class Pii(Filter):
 
     name = "pii"
     Config = PiiConfig
-    output_fields = (pa.field(S.PII_COUNTS, COUNTS_TYPE),)
+    output_fields = (pa.field(PII_COUNTS, COUNTS_TYPE, metadata={S.TOTAL: b"1"}),)
 
     def __init__(self, config: PiiConfig | None = None) -> None:
         super().__init__(config)
@@ -88,15 +91,15 @@ class Pii(Filter):
         counts, text = self.scrub(batch[S.TEXT], rewrite=self.config.mode == "drop")
         if text is not None:
             batch = text_changed(_set_column(batch, S.TEXT, text))
-        batch = _set_column(batch, S.PII_COUNTS, counts)
+        batch = _set_column(batch, PII_COUNTS, counts)
         alive = pc.is_null(batch[S.DROP_REASON]).to_numpy(zero_copy_only=False)
         return self._mark(batch, self.reasons(batch.filter(alive)), alive)
 
     def signals(self, batch: pa.Table) -> dict[str, pa.Array]:
-        return {S.PII_COUNTS: self.scrub(batch[S.TEXT], rewrite=False)[0]}
+        return {PII_COUNTS: self.scrub(batch[S.TEXT], rewrite=False)[0]}
 
     def reasons(self, table: pa.Table) -> pa.Array:
-        counts = table[S.PII_COUNTS]
+        counts = table[PII_COUNTS]
         rules = [
             (above(pc.struct_field(counts, entity), (self.config.drop_above or {}).get(entity, 0)),
              f"pii_{entity}")

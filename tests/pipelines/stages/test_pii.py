@@ -16,7 +16,7 @@ from pipelines.errors import ConfigError
 from pipelines.pii.scan import Scanner, build_detectors
 from pipelines.recipe import load_recipe, recipe_from_dict
 from pipelines.stages import STAGES, build_stage
-from pipelines.stages.pii import COUNTS_TYPE
+from pipelines.stages.pii import COUNTS_TYPE, PII_COUNTS
 from tests.pipelines.stages.helpers import docs
 
 TEXT = (
@@ -42,9 +42,9 @@ def test_replace_is_the_default_and_counts_every_type():
         "nothing to see, version 1.2.3.4",
         None,
     ]
-    assert out.schema.field(S.PII_COUNTS).type == COUNTS_TYPE
-    assert out[S.PII_COUNTS].to_pylist()[0] == dict.fromkeys(COUNTS_TYPE.names, 1)
-    assert sum(out[S.PII_COUNTS].to_pylist()[1].values()) == 0
+    assert out.schema.field(PII_COUNTS).type == COUNTS_TYPE
+    assert out[PII_COUNTS].to_pylist()[0] == dict.fromkeys(COUNTS_TYPE.names, 1)
+    assert sum(out[PII_COUNTS].to_pylist()[1].values()) == 0
     assert out["id"].to_pylist() == ["0", "1", "2"]
     assert out[S.DROP_REASON].to_pylist() == [None] * 3
 
@@ -104,14 +104,14 @@ def test_selected_types_only():
     out = run({"entities": ["email", "ssn"]}, [TEXT])
     text = out["text"][0].as_py()
     assert "<EMAIL>" in text and "<SSN>" in text and "+44 20 7946 0958" in text
-    counts = out[S.PII_COUNTS][0].as_py()
+    counts = out[PII_COUNTS][0].as_py()
     assert counts["email"] == counts["ssn"] == 1 and counts["phone"] is None
 
 
 def test_annotate_counts_only():
     out = run({"mode": "annotate", "actions": {"secret": "drop_document"}}, [TEXT])
     assert out["text"][0].as_py() == TEXT and out[S.DROP_REASON][0].as_py() is None
-    assert out[S.PII_COUNTS][0].as_py()["secret"] == 1
+    assert out[PII_COUNTS][0].as_py()["secret"] == 1
 
 
 def test_reapply_decides_from_stored_counts():
@@ -168,8 +168,8 @@ def test_curate_end_to_end(ray_local, tmp_path):
     result = score(corpus, [by_id[f"doc-{i}"] for i in range(len(corpus))])
     assert result.recall >= 0.97 and result.other_changed_frac <= 0.01
     totals = {k: sum(r[3][k] for r in rows) for k in COUNTS_TYPE.names}
-    assert manifest["pii_totals"] == dict(sorted(totals.items()))
-    assert manifest["inputs"][0]["pii"] == manifest["pii_totals"]
+    assert manifest["totals"] == {"pii_counts": dict(sorted(totals.items()))}
+    assert manifest["inputs"][0]["totals"] == manifest["totals"]
     assert sum(r[2] for r in rows) == sum(e.entity == "email" for _, t in corpus for e in t)
     assert manifest["counts"] == {"input": 300, "kept": 300, "rejected": 0, "errors": 0}
 
@@ -180,11 +180,12 @@ def test_manifest_totals_sum_markers_and_tolerate_old_ones():
     def part(pii=None):
         stats = {"kept": 1, "rejected": 0, "errors": 0, "reasons": [], "files": []}
         stats["end"] = {"records": 1, "error": None, "skipped": {}}
-        return stats | ({"pii": pii} if pii is not None else {})
+        return stats | ({"totals": {"pii_counts": pii}} if pii is not None else {})
 
     new = input_marker("a.jsonl", "jsonl", [part({"email": 2, "ip": 0}), part({"email": 1})])
     old = input_marker("b.jsonl", "jsonl", [part()])  # written before the pii stage existed
-    assert new["pii"] == {"email": 3, "ip": 0} and "pii" not in old
+    assert new["totals"] == {"pii_counts": {"email": 3, "ip": 0}} and "totals" not in old
     recipe = {"stages": [{"pii": {}}]}
-    assert build_manifest([new, old], recipe, "f", 1.0)["pii_totals"] == {"email": 3, "ip": 0}
-    assert "pii_totals" not in build_manifest([old], recipe, "f", 1.0)
+    totals = build_manifest([new, old], recipe, "f", 1.0)["totals"]
+    assert totals == {"pii_counts": {"email": 3, "ip": 0}}
+    assert "totals" not in build_manifest([old], recipe, "f", 1.0)
