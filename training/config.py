@@ -14,15 +14,15 @@ from pipelines.errors import ConfigError
 from pipelines.typecheck import check_type, read_recipe_yaml
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
-ARCHS = {"clm": ("gpt2", "llama"), "mlm": ("bert",)}
+ARCHS = {"clm": ("gpt2", "llama"), "mlm": ("modernbert", "bert")}
 
 
 @dataclass(frozen=True, kw_only=True)
 class ModelConfig:
-    """The network. ``arch: auto`` picks gpt2 for clm and bert for mlm."""
+    """The network. ``arch: auto`` picks gpt2 for clm and modernbert for mlm."""
 
     objective: str = "clm"  # clm (next token) | mlm (masked tokens)
-    arch: str = "auto"  # gpt2 | llama (clm), bert (mlm)
+    arch: str = "auto"  # gpt2 | llama (clm), modernbert | bert (mlm)
     n_layer: int = 2
     n_head: int = 2
     d_model: int = 64

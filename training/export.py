@@ -37,12 +37,9 @@ def load_tokenizer(data: PackedInfo) -> Any:
 
 
 def token_ids(tokenizer: Any) -> dict[str, int]:
-    """bos/eos/pad ids for the model config, so generation and padding work after export."""
-    ids = {
-        "bos": tokenizer.bos_token_id,
-        "eos": tokenizer.eos_token_id,
-        "pad": tokenizer.pad_token_id,
-    }
+    """bos/eos/pad/cls/sep ids for the model config, so generation and padding work after
+    export."""
+    ids = {k: getattr(tokenizer, f"{k}_token_id") for k in ("bos", "eos", "pad", "cls", "sep")}
     return {k: v for k, v in ids.items() if v is not None}
 
 

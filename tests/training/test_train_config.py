@@ -22,7 +22,7 @@ def test_flat_overrides_route_to_the_owning_section():
     recipe = load_recipe(
         "smoke", ["objective=mlm", "max_steps=400", "num_workers=2", "use_gpu=true", "lr=3e-4"]
     )
-    assert (recipe.model.objective, recipe.model.arch) == ("mlm", "bert")  # arch: auto
+    assert (recipe.model.objective, recipe.model.arch) == ("mlm", "modernbert")  # arch: auto
     assert (recipe.train.max_steps, recipe.train.num_workers, recipe.train.use_gpu) == (
         400,
         2,

@@ -151,4 +151,4 @@ def test_mlm_trains_and_exports(tmp_path):
     result = pretrain(data, tmp_path, tiny("objective=mlm", "max_steps=30"), quiet=True)
     assert result.last_loss < 0.8 * result.first_loss
     model = AutoModelForMaskedLM.from_pretrained(result.hf_dir)
-    assert type(model).__name__ == "BertForMaskedLM"
+    assert type(model).__name__ == "ModernBertForMaskedLM"

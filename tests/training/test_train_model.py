@@ -25,9 +25,11 @@ def tiny(objective: str, **kw) -> ModelConfig:
     return ModelConfig(objective=objective, **options)
 
 
-def test_masked_only_head_gives_the_full_head_loss():
+@pytest.mark.parametrize("arch", ["modernbert", "bert"])
+def test_masked_only_head_gives_the_full_head_loss(arch):
     torch.manual_seed(0)
-    hf = build_model(tiny("mlm", dropout=0.0), vocab_size=320, token_ids={"pad": 1}).eval()
+    cfg = tiny("mlm", arch=arch, dropout=0.0)
+    hf = build_model(cfg, vocab_size=320, token_ids={"pad": 1}).eval()
     tokens = torch.randint(6, 300, (4, 32))
     inputs, index, labels = MASKING(tokens, generator_for(1, 2))
     full_labels = torch.full_like(tokens, -100).flatten()
@@ -83,11 +85,13 @@ def test_gpt2_124m_flops_per_token_follow_the_standard_convention():
     assert flops_per_token(hf, cfg) == pytest.approx(0.855e9, rel=1e-3)
 
 
-def test_mlm_flops_count_the_head_on_masked_tokens_only():
-    cfg = tiny("mlm")
+@pytest.mark.parametrize("arch", ["modernbert", "bert"])
+def test_mlm_flops_count_the_head_on_masked_tokens_only(arch):
+    cfg = tiny("mlm", arch=arch)
     with torch.device("meta"):
         hf = build_model(cfg, vocab_size=320, token_ids={})
-    head = sum(p.numel() for p in hf.cls.parameters())
+    modules = [hf.cls] if arch == "bert" else [hf.head, hf.decoder]
+    head = sum(p.numel() for m in modules for p in m.parameters())
     assert flops_per_token(hf, cfg, 1.0) - flops_per_token(hf, cfg, 0.15) == pytest.approx(
         6 * 0.85 * head
     )
