@@ -3,6 +3,9 @@ for stage and training recipes alike."""
 
 from __future__ import annotations
 
+import functools
+import operator
+import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -14,14 +17,23 @@ from pipelines.errors import ConfigError
 
 def check_type(where: str, value: Any, hint: Any) -> Any:
     """``value`` checked (and where lossless, converted) against a dataclass field's type hint:
-    scalars, ``X | None``, ``list[X]``, ``dict[K, V]``. YAML gives ints for floats, and strings
+    scalars, ``X | None``, ``X | Y``, ``list[X]``, ``dict[K, V]``. YAML gives ints for floats, and strings
     like ``3e-4`` (no dot) for floats; the error names the field and the expected type."""
     args = typing.get_args(hint)
     if type(None) in args:  # X | None
         if value is None:
             return None
-        (hint,) = [a for a in args if a is not type(None)]
+        hints = [a for a in args if a is not type(None)]
+        hint = hints[0] if len(hints) == 1 else functools.reduce(operator.or_, hints)
         args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):  # X | Y: the first that fits
+        errors = []
+        for option in args:
+            try:
+                return check_type(where, value, option)
+            except ConfigError as exc:
+                errors.append(str(exc))
+        raise ConfigError(" or ".join(errors))
     if typing.get_origin(hint) is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}={value!r} must be a mapping")

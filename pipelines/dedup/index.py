@@ -1,7 +1,7 @@
 """A persisted dedup index: the bucket keys of a corpus's kept documents, for later runs.
 
-``index: PATH`` (on ``minhash_dedup``) writes ``PATH/{part}.parquet`` rows ``(key, id)`` sorted
-by key, so a later run's key-range task reads only its share of row groups, and
+``index: PATH`` (on ``minhash_dedup``) writes ``PATH/{part}.parquet`` rows ``(key, id, exact)``
+sorted by key (band keys, plus the exact key when the recipe has ``exact_dedup``), so a later run's key-range task reads only its share of row groups, and
 ``PATH/_index.json`` with the settings that make keys comparable. ``against_index: PATH`` drops
 new documents that share a key with an indexed one (chains included); the old corpus is not
 touched, and its documents always win.
@@ -29,12 +29,17 @@ def settings(stage) -> dict:
     return {"num_perm": c.num_perm, "seed": c.seed, "ngram": c.ngram, "bands": bands, "rows": rows}
 
 
+def against_indexes(config) -> list[str]:
+    """The earlier indexes a stage deduplicates against: ``against_index`` as a list."""
+    against = getattr(config, "against_index", None)
+    return [against] if isinstance(against, str) else list(against or [])
+
+
 def check_compatible(stage) -> None:
     """Before a run: an ``against_index`` must have been built with the same settings; an
     ``index`` directory gets its settings file."""
     config = stage.config
-    against = getattr(config, "against_index", None)
-    if against:
+    for against in against_indexes(config):
         path = Path(against) / SETTINGS
         if not path.is_file():
             raise ConfigError(f"{against} is not a dedup index (no {SETTINGS})")
@@ -52,7 +57,7 @@ def check_compatible(stage) -> None:
 
 def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int) -> None:
     """Index rows for the documents of one work part that were kept."""
-    from pipelines.dedup.work import gids, write_sorted_keys
+    from pipelines.dedup.work import BUCKET_ROW_GROUP, gids
 
     kept = batch.filter(
         pc.and_(pc.is_null(batch[S.DROP_REASON]), pc.is_valid(batch[S.SOURCE_RECORD]))
@@ -65,6 +70,22 @@ def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int
     width = bands.type.list_size
     flat = pc.list_flatten(bands).to_numpy().astype(np.uint64)
     rows = np.repeat(np.arange(keys.num_rows), width)
+    exact = np.zeros(keys.num_rows, dtype=np.uint64)
+    if "exact" in keys.column_names:  # exact keys enter the index too, so reasons stay exact
+        exact = keys["exact"].to_numpy().astype(np.uint64)
+        flat = np.concatenate([flat, exact])
+        rows = np.concatenate([rows, np.arange(keys.num_rows)])
     keep = flat != 0
-    ids = pc.take(keys["id"], pa.array(rows[keep]))
-    write_sorted_keys(flat[keep], ids, "id", Path(target) / f"{stem}.parquet")
+    flat, rows = flat[keep], rows[keep]
+    order = np.argsort(flat, kind="stable")
+    table = pa.table(
+        {
+            "key": pa.array(flat[order]),
+            "id": pc.take(keys["id"], pa.array(rows[order])),
+            "exact": pa.array(exact[rows[order]]),
+        }
+    )
+    path = Path(target) / f"{stem}.parquet"
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(table, tmp, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
+    tmp.replace(path)

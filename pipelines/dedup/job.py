@@ -161,9 +161,7 @@ def run(
             keys += sum(stat["keys"] for stat in stats)
         configured = next((s.config.partitions for s in dedup if s.config.partitions), None)
         partitions = configured or partitions_for(keys)
-        index_dirs = [
-            s.config.against_index for s in dedup if getattr(s.config, "against_index", None)
-        ]
+        index_dirs = [path for s in dedup for path in I.against_indexes(s.config)]
         exact = any(s.name == "exact_dedup" for s in dedup)
         keyed = time.monotonic()
         minhash = [s for s in dedup if s.name == "minhash_dedup"]

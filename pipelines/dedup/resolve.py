@@ -81,7 +81,10 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
         if t is not None and t.num_rows:
             gid = pa.array(_index_gid(t["id"]))
             tables.append(pa.table({"key": t["key"], "gid": gid}))
-            names.append(pa.table({"gid": gid, "id": t["id"]}))
+            named = {"gid": gid, "id": t["id"]}
+            if "exact" in t.column_names:
+                named["exact"] = t["exact"]
+            names.append(pa.table(named))
     tables = [t for t in tables if t is not None and t.num_rows]
     if not tables:
         return _EMPTY, None
@@ -97,7 +100,7 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
     if all_pairs:
         edges = np.concatenate([edges, _pairs_within(gid, start, group)])
     edges = np.unique(edges, axis=0) if len(edges) else _EMPTY
-    return edges, (pa.concat_tables(names) if names else None)
+    return edges, (pa.concat_tables(names, promote_options="default") if names else None)
 
 
 def _read_range(files: list[Path], where) -> pa.Table | None:

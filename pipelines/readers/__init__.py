@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pyarrow as pa
@@ -19,6 +20,9 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "parquet": (".parquet",),
 }
 
+# The page-range parts of a large MediaWiki dump carry the range after ".xml".
+SPLIT_DUMP = re.compile(r"\.xml-p\d+p\d+\.(bz2|gz|zst)$")
+
 
 def detect_format(path: str) -> str | None:
     """The format of ``path`` from its name, or None when no suffix matches."""
@@ -26,6 +30,8 @@ def detect_format(path: str) -> str | None:
     for fmt, suffixes in SUFFIXES.items():
         if name.endswith(suffixes):
             return fmt
+    if SPLIT_DUMP.search(name):  # enwiki-…-pages-articles1.xml-p1p41242.bz2
+        return "wikipedia"
     return None
 
 

@@ -87,7 +87,8 @@ class MinHashDedupConfig(DedupConfig):
     # positives. Costs a join over candidate pairs; switch off for very large corpora.
     verify: bool = True
     index: str | None = None  # write the band keys of kept documents here (Parquet)
-    against_index: str | None = None  # drop documents that match this earlier index
+    # Drop documents that match this earlier index (or any of these indexes).
+    against_index: str | list[str] | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -1,0 +1,265 @@
+"""``forage refresh``: keep a corpus fresh, one version per run, each input curated once.
+
+Layout of a versioned corpus ``DIR``::
+
+    catalog.json        the committed versions: for each, its directory and the inputs it
+                        processed (path, size, checksum); replaced atomically, the commit point
+    v0001/ v0002/ ...   one curated corpus per version (data/, _manifest.json, ...) plus
+                        dedup-index/, the dedup keys of the documents it kept
+    .refresh.lock       held (flock) while a refresh runs
+
+A refresh curates only inputs no committed version lists, into the next ``vNNNN``,
+deduplicated (exact and MinHash) against the indexes of every earlier version, then adds the
+version to the catalog as its last step. Nothing new: a no-op. A crash leaves the catalog as it
+was; the next run resumes the same version (or restarts it when the set of new inputs changed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipelines.errors import ConfigError, ForageError
+from pipelines.recipe import Recipe, StageSpec
+
+log = logging.getLogger("forage.refresh")
+
+CATALOG = "catalog.json"
+LOCK = ".refresh.lock"
+PENDING = "_refresh.json"  # in a version directory until the catalog lists it
+INDEX_DIR = "dedup-index"
+CATALOG_FORMAT = 1
+
+
+class RefreshLocked(ForageError):
+    """Another refresh of the same corpus is running."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputRecord:
+    path: str
+    size: int
+    checksum: str  # sha256:… for local files; etag:…, mtime:… or size-only for remote ones
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshResult:
+    corpus: Path
+    version: str | None  # the new version's directory name; None when there was nothing new
+    new_inputs: list[InputRecord]
+    skipped_inputs: int  # inputs an earlier version already processed
+    counts: dict[str, int]  # the new version's manifest counts
+    versions: int  # versions in the catalog now
+
+    def summary(self) -> str:
+        if self.version is None:
+            return (
+                f"nothing new: all {self.skipped_inputs} inputs are in {self.corpus / CATALOG} "
+                f"({self.versions} versions)"
+            )
+        c = self.counts
+        return (
+            f"{self.corpus / self.version}: {len(self.new_inputs)} new inputs "
+            f"({self.skipped_inputs} already processed) · {c.get('input', 0):,} documents in, "
+            f"{c.get('kept', 0):,} kept, {c.get('rejected', 0):,} rejected, "
+            f"{c.get('errors', 0):,} errors · {self.versions} versions in the catalog"
+        )
+
+
+def refresh(inputs: list[str], corpus: str | Path, recipe: Recipe, *, quiet: bool = False):
+    """Curate the inputs no committed version has processed into a new version of ``corpus``."""
+    from pipelines.curate import curate
+    from pipelines.sources import resolve_inputs
+
+    root = Path(corpus).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    with corpus_lock(root):
+        catalog = read_catalog(root)
+        paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipe.read)))
+        records = [fingerprint(p, recipe.read.storage_options) for p in paths]
+        seen = {_key(i) for v in catalog["versions"] for i in v["inputs"]}
+        new = [r for r in records if _key(dataclasses.asdict(r)) not in seen]
+        if not new:
+            log.info("nothing new in %d inputs", len(records))
+            return RefreshResult(
+                corpus=root,
+                version=None,
+                new_inputs=[],
+                skipped_inputs=len(records),
+                counts={},
+                versions=len(catalog["versions"]),
+            )
+        number = max((v["version"] for v in catalog["versions"]), default=0) + 1
+        name = f"v{number:04d}"
+        target = root / name
+        _prepare_version(target, new)
+        earlier = [str(root / v["dir"] / INDEX_DIR) for v in catalog["versions"]]
+        versioned = with_dedup_index(recipe, str(target / INDEX_DIR), earlier)
+        result = curate([r.path for r in new], str(target), versioned, quiet=quiet)
+        catalog["versions"].append(
+            {
+                "version": number,
+                "dir": name,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "recipe_fingerprint": result.manifest["recipe_fingerprint"],
+                "manifest_sha256": _sha256(Path(result.manifest_path)),
+                "counts": result.manifest["counts"],
+                "inputs": [dataclasses.asdict(r) for r in new],
+            }
+        )
+        write_catalog(root, catalog)  # the commit point
+        (target / PENDING).unlink()
+        return RefreshResult(
+            corpus=root,
+            version=name,
+            new_inputs=new,
+            skipped_inputs=len(records) - len(new),
+            counts=result.manifest["counts"],
+            versions=len(catalog["versions"]),
+        )
+
+
+def _key(record: dict[str, Any]) -> tuple[str, int, str]:
+    return record["path"], record["size"], record["checksum"]
+
+
+def _prepare_version(target: Path, new: list[InputRecord]) -> None:
+    """Resume an uncommitted version made for the same inputs; restart one made for others."""
+    wanted = [dataclasses.asdict(r) for r in new]
+    pending = target / PENDING
+    if target.exists():
+        same = pending.is_file() and json.loads(pending.read_text())["inputs"] == wanted
+        if same:
+            log.info("resuming the uncommitted %s", target.name)
+            return
+        log.warning("restarting the uncommitted %s: its inputs differ from the new ones", target)
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    pending.write_text(json.dumps({"inputs": wanted}, indent=1) + "\n")
+
+
+def with_dedup_index(recipe: Recipe, index: str, against: list[str]) -> Recipe:
+    """The recipe with its minhash_dedup stage writing ``index`` and dropping documents found
+    in the ``against`` indexes (exact keys are in the index too when exact_dedup runs)."""
+    names = [s.name for s in recipe.stages]
+    if "minhash_dedup" not in names:
+        raise ConfigError(
+            "refresh deduplicates each version against the earlier ones: the recipe needs a "
+            f"minhash_dedup stage (it has: {', '.join(names)})"
+        )
+    stages = tuple(
+        StageSpec(name=s.name, params={**s.params, "index": index, "against_index": against})
+        if s.name == "minhash_dedup"
+        else s
+        for s in recipe.stages
+    )
+    return dataclasses.replace(recipe, stages=stages)
+
+
+def fingerprint(path: str, storage_options: dict[str, Any]) -> InputRecord:
+    """Size and checksum of an input: sha256 of a local file's bytes; for a remote one what the
+    store reports (ETag, else modification time), without downloading it."""
+    if "://" not in path or path.startswith("file://"):
+        local = path.removeprefix("file://")
+        return InputRecord(path=path, size=os.path.getsize(local), checksum=_sha256(Path(local)))
+    import fsspec
+
+    fs, _, (inner,) = fsspec.get_fs_token_paths(path, storage_options=storage_options)
+    info = fs.info(inner)
+    etag = info.get("ETag") or info.get("etag")
+    mtime = info.get("LastModified") or info.get("last_modified") or info.get("mtime")
+    checksum = f"etag:{str(etag).strip(chr(34))}" if etag else f"mtime:{mtime}" if mtime else ""
+    return InputRecord(path=path, size=int(info.get("size") or 0), checksum=checksum or "size-only")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
+
+
+def read_catalog(root: Path) -> dict[str, Any]:
+    path = root / CATALOG
+    if not path.is_file():
+        return {"format": CATALOG_FORMAT, "versions": []}
+    try:
+        catalog = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ForageError(f"{path} is damaged ({exc}); restore it from a backup") from None
+    if catalog.get("format") != CATALOG_FORMAT:
+        raise ForageError(f"{path} has format {catalog.get('format')}, not {CATALOG_FORMAT}")
+    return catalog
+
+
+def write_catalog(root: Path, catalog: dict[str, Any]) -> None:
+    """Write a temporary file, fsync it, rename it over the catalog: readers see the old or the
+    new catalog, never a part of one."""
+    tmp = root / f".{CATALOG}.tmp"
+    with open(tmp, "w") as f:
+        f.write(json.dumps(catalog, indent=1) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, root / CATALOG)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def corpus_lock(root: Path) -> Iterator[None]:
+    """An exclusive lock on the corpus for one refresh; the OS drops it if the process dies."""
+    with open(root / LOCK, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise RefreshLocked(
+                f"another refresh of {root} is running ({holder}); wait for it to finish — "
+                "a refresh resumes where a stopped one left off"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {started}\n")
+        f.flush()
+        yield
+
+
+def refresh_inputs(args: Any) -> list[str]:
+    """The inputs of ``forage refresh``: ``--input`` as given, or what ``--source`` discovers."""
+    if bool(args.input) == bool(args.source):
+        raise ConfigError("give either --input PATH... or --source commoncrawl|wikipedia")
+    if args.input:
+        return list(args.input)
+    from pipelines.discovery import commoncrawl, wikipedia
+
+    if args.source == "commoncrawl":
+        found = commoncrawl(
+            args.crawl,
+            kind=args.kind,
+            max_files=args.max_files,
+            index_url=args.cc_index_url,
+            data_url=args.cc_data_url,
+        )
+    else:
+        found = wikipedia(args.wiki, args.dump, base_url=args.wiki_url)
+        found = dataclasses.replace(found, inputs=found.inputs[: args.max_files])
+    log.info("%s %s: %d files", found.source, found.release, len(found.inputs))
+    return list(found.inputs)

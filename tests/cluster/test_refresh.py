@@ -1,0 +1,120 @@
+"""``forage refresh``: versions, cross-version dedup, no-op reruns, crash recovery, the lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cluster import refresh as R
+from pipelines.errors import ConfigError
+from pipelines.recipe import load_recipe
+from tests.conftest import CC_2020, DOLMA
+
+
+def _refresh(inputs: Path, corpus: Path, recipe: str | None = None):
+    return R.refresh([f"{inputs}/*.warc.gz"], corpus, load_recipe(recipe, []), quiet=True)
+
+
+def _rows(pattern: Path, sql: str) -> list[tuple]:
+    return duckdb.sql(sql.replace("T", f"'{pattern}'")).fetchall()
+
+
+def test_second_refresh_takes_only_new_inputs_and_drops_copies_of_version_one(ray_local, tmp_path):
+    inputs, corpus = tmp_path / "in", tmp_path / "corpus"
+    inputs.mkdir()
+    shutil.copy(DOLMA, inputs / "a.warc.gz")
+    first = _refresh(inputs, corpus)
+    assert first.version == "v0001" and first.counts["kept"] > 0
+
+    shutil.copy(CC_2020, inputs / "b.warc.gz")
+    shutil.copy(DOLMA, inputs / "c-copy.warc.gz")  # byte-identical, another name
+    second = _refresh(inputs, corpus)
+    assert second.version == "v0002" and second.skipped_inputs == 1
+    assert sorted(Path(r.path).name for r in second.new_inputs) == ["b.warc.gz", "c-copy.warc.gz"]
+
+    v1_ids = {r[0] for r in _rows(corpus / "v0001/data/*.parquet", "select id from T")}
+    kept_from_copy = _rows(
+        corpus / "v0002/data/*.parquet", "select count(*) from T where source_file like '%copy%'"
+    )
+    assert kept_from_copy == [(0,)]
+    dup_of = _rows(
+        corpus / "v0002/rejected/*.parquet",
+        "select duplicate_of from T where source_file like '%copy%' and duplicate_of is not null",
+    )
+    assert len(dup_of) == len(v1_ids) and {r[0] for r in dup_of} == v1_ids
+
+    catalog = json.loads((corpus / R.CATALOG).read_text())
+    assert [v["dir"] for v in catalog["versions"]] == ["v0001", "v0002"]
+    assert catalog["versions"][0]["inputs"][0]["checksum"].startswith("sha256:")
+    assert not (corpus / "v0002" / R.PENDING).exists()
+
+    before = (corpus / R.CATALOG).read_bytes()
+    third = _refresh(inputs, corpus)  # nothing new: a no-op
+    assert third.version is None and third.skipped_inputs == 3
+    assert (corpus / R.CATALOG).read_bytes() == before and not (corpus / "v0003").exists()
+
+
+def test_a_crash_before_the_commit_leaves_the_catalog_and_the_rerun_finishes(
+    ray_local, tmp_path, monkeypatch
+):
+    inputs, corpus = tmp_path / "in", tmp_path / "corpus"
+    inputs.mkdir()
+    shutil.copy(DOLMA, inputs / "a.warc.gz")
+
+    def crash(root, catalog):
+        raise KeyboardInterrupt("killed before the commit")
+
+    with monkeypatch.context() as m:
+        m.setattr(R, "write_catalog", crash)
+        with pytest.raises(KeyboardInterrupt):
+            _refresh(inputs, corpus)
+    assert not (corpus / R.CATALOG).exists() and (corpus / "v0001" / R.PENDING).is_file()
+
+    done = _refresh(inputs, corpus)  # resumes the same version: its inputs are all done
+    assert done.version == "v0001" and done.counts["kept"] > 0
+    assert len(json.loads((corpus / R.CATALOG).read_text())["versions"]) == 1
+
+
+def test_an_uncommitted_version_for_other_inputs_is_restarted(ray_local, tmp_path):
+    inputs, corpus = tmp_path / "in", tmp_path / "corpus"
+    inputs.mkdir()
+    shutil.copy(DOLMA, inputs / "a.warc.gz")
+    stale = corpus / "v0001"
+    stale.mkdir(parents=True)
+    (stale / R.PENDING).write_text(json.dumps({"inputs": [{"path": "gone", "size": 1}]}))
+    (stale / "junk.parquet").write_text("partial")
+    done = _refresh(inputs, corpus)
+    assert done.version == "v0001" and not (stale / "junk.parquet").exists()
+
+
+def test_a_second_refresh_of_the_same_corpus_is_refused_while_one_runs(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with (
+        R.corpus_lock(corpus),
+        pytest.raises(R.RefreshLocked, match="another refresh of .* is running"),
+    ):
+        _refresh(tmp_path, corpus)
+    with R.corpus_lock(corpus):  # released when the holder ends
+        pass
+
+
+def test_a_recipe_without_minhash_dedup_is_refused(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(DOLMA, inputs / "a.warc.gz")
+    with pytest.raises(ConfigError, match="needs a minhash_dedup stage"):
+        _refresh(inputs, tmp_path / "corpus", "ingest")
+
+
+def test_fingerprint_of_a_local_file_is_its_size_and_sha256(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"text": "a"}\n')
+    record = R.fingerprint(str(path), {})
+    assert record.size == 14
+    assert record.checksum == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
