@@ -25,7 +25,6 @@ from pipelines.errors import ConfigError, ForageError
 
 log = logging.getLogger("forage.jobs")
 
-DEFAULT_TOKEN_FILE = Path.home() / ".ray" / "auth_token"
 TERMINAL = ("SUCCEEDED", "FAILED", "STOPPED")
 # Never uploaded with the working directory (Ray also skips what .gitignore lists).
 UPLOAD_EXCLUDES = [".git", ".venv", ".venv-*", "__pycache__", "*.pyc", "demo-out", "out"]
@@ -42,9 +41,10 @@ def load_token(token_file: str | None = None) -> str | None:
         return os.environ["RAY_AUTH_TOKEN"].strip()
     path = token_file or os.environ.get("RAY_AUTH_TOKEN_PATH")
     if path is None:
-        path = DEFAULT_TOKEN_FILE if DEFAULT_TOKEN_FILE.is_file() else None
-        if path is None:
+        default = Path.home() / ".ray" / "auth_token"  # Ray's default place
+        if not default.is_file():
             return None
+        path = str(default)
     try:
         token = Path(path).read_text().strip()
     except OSError as exc:
@@ -82,18 +82,34 @@ def runtime_env(env_file: str | None, *, upload: bool, working_dir: str = ".") -
     return env
 
 
+# Options whose value is a path: a relative one is made absolute even when it does not exist
+# yet (an output) or is a glob.
+PATH_OPTIONS = ("--input", "--output", "--corpus", "--data", "--recipe", "--runtime-env")
+
+
 def entrypoint(command: list[str]) -> str:
-    """The shell command of a job. Relative arguments naming local files are made absolute:
-    the job runs in the uploaded copy of the working directory, not here, so ``../data/x`` would
-    otherwise point elsewhere (an absolute path works when the cluster shares this filesystem)."""
+    """The shell command of a job. Relative paths are made absolute: the job runs in the
+    uploaded copy of the working directory, not here, so ``../data/x`` or ``--corpus out``
+    would otherwise point into that copy (an absolute path works when the cluster shares this
+    filesystem; on a remote cluster use URLs or a shared volume)."""
     if not command:
         raise ConfigError("give the command to run after --, e.g. -- forage curate --input ...")
-    out = []
+    out, option = [], None
     for arg in command:
         key, eq, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
-        if value and not os.path.isabs(value) and "://" not in value and os.path.exists(value):
-            value = os.path.abspath(value)
-            log.info("%s → %s (the job runs elsewhere)", arg, value)
+        if key and not eq:  # "--input": the values that follow are its paths
+            option = arg
+            out.append(arg)
+            continue
+        opt = key or option
+        option = None if key else option  # after --key=value, nothing follows as its value
+        recipe_name = opt == "--recipe" and not value.endswith((".yaml", ".yml"))
+        is_path = opt in PATH_OPTIONS and not recipe_name
+        local = value and not os.path.isabs(value) and "://" not in value
+        if local and (is_path or os.path.exists(value)):
+            absolute = os.path.abspath(value)
+            log.info("%s → %s (the job runs elsewhere)", value, absolute)
+            value = absolute
         out.append(f"{key}{eq}{value}")
     return shlex.join(out)
 
@@ -154,7 +170,10 @@ class Jobs:
             raise ClusterError(f"no job {job_id} on {self.address}: {exc}") from None
 
     def list(self) -> list[Any]:
-        jobs = self.client.list_jobs()
+        try:
+            jobs = self.client.list_jobs()
+        except Exception as exc:
+            raise ClusterError(f"cannot list the jobs of {self.address}: {exc}") from None
         return sorted(jobs, key=lambda j: j.start_time or 0)
 
     def logs(self, job_id: str) -> str:
@@ -165,16 +184,31 @@ class Jobs:
 
     def stop(self, job_id: str) -> bool:
         self.info(job_id)  # a clear error for an unknown id
-        return self.client.stop_job(job_id)
+        try:
+            return self.client.stop_job(job_id)
+        except Exception as exc:
+            raise ClusterError(f"cannot stop {job_id}: {exc}") from None
 
     def wait(self, job_id: str, *, follow: bool, out: TextIO = sys.stdout) -> str:
         """Block until the job ends (streaming its logs to ``out`` when ``follow``); its
         final status."""
         if follow:
             asyncio.run(self._tail(job_id, out))
-        while (status := self.status(job_id)) not in TERMINAL:
+        failures = 0
+        while True:
+            try:
+                status = self.status(job_id)
+                failures = 0
+            except ClusterError:  # a blip of the head: retry a few times before giving up
+                failures += 1
+                if failures > 5:
+                    raise
+                status = "UNKNOWN"
+            if status is None:
+                raise ClusterError(f"{self.address} no longer knows job {job_id}")
+            if status in TERMINAL:
+                return status
             time.sleep(1.0)
-        return status
 
     async def _tail(self, job_id: str, out: TextIO) -> None:
         try:

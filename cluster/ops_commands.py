@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from cluster.options import add_recipe_options
@@ -81,8 +82,6 @@ def _command(args: argparse.Namespace) -> list[str]:
 
 
 def _connect(args: argparse.Namespace):
-    import os
-
     from cluster.jobs import Jobs, load_token
     from pipelines.errors import ConfigError
 

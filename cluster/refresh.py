@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import ConfigError, ForageError
+from pipelines.errors import ConfigError, ForageError, InputError
 from pipelines.recipe import Recipe, StageSpec
 
 log = logging.getLogger("forage.refresh")
@@ -78,7 +78,9 @@ class RefreshResult:
         )
 
 
-def refresh(inputs: list[str], corpus: str | Path, recipe: Recipe, *, quiet: bool = False):
+def refresh(
+    inputs: list[str], corpus: str | Path, recipe: Recipe, *, quiet: bool = False
+) -> RefreshResult:
     """Curate the inputs no committed version has processed into a new version of ``corpus``."""
     from pipelines.curate import curate
     from pipelines.sources import resolve_inputs
@@ -101,12 +103,12 @@ def refresh(inputs: list[str], corpus: str | Path, recipe: Recipe, *, quiet: boo
                 counts={},
                 versions=len(catalog["versions"]),
             )
+        earlier = [_committed_index(root, v) for v in catalog["versions"]]
         number = max((v["version"] for v in catalog["versions"]), default=0) + 1
         name = f"v{number:04d}"
         target = root / name
-        _prepare_version(target, new)
-        earlier = [str(root / v["dir"] / INDEX_DIR) for v in catalog["versions"]]
         versioned = with_dedup_index(recipe, str(target / INDEX_DIR), earlier)
+        _prepare_version(target, new, versioned.fingerprint())
         result = curate([r.path for r in new], str(target), versioned, quiet=quiet)
         catalog["versions"].append(
             {
@@ -119,6 +121,7 @@ def refresh(inputs: list[str], corpus: str | Path, recipe: Recipe, *, quiet: boo
                 "inputs": [dataclasses.asdict(r) for r in new],
             }
         )
+        os.sync()  # the version's files reach the disk before the catalog names them
         write_catalog(root, catalog)  # the commit point
         (target / PENDING).unlink()
         return RefreshResult(
@@ -135,19 +138,43 @@ def _key(record: dict[str, Any]) -> tuple[str, int, str]:
     return record["path"], record["size"], record["checksum"]
 
 
-def _prepare_version(target: Path, new: list[InputRecord]) -> None:
-    """Resume an uncommitted version made for the same inputs; restart one made for others."""
-    wanted = [dataclasses.asdict(r) for r in new]
+def _committed_index(root: Path, version: dict[str, Any]) -> str:
+    """The dedup index of a committed version; a clear error when the version is gone."""
+    index = root / version["dir"] / INDEX_DIR
+    if not (index / "_index.json").is_file():
+        raise ForageError(
+            f"{CATALOG} lists {version['dir']} but {index} is missing: restore the version "
+            "directory, or remove its entry from the catalog"
+        )
+    (root / version["dir"] / PENDING).unlink(missing_ok=True)  # committed after all
+    return str(index)
+
+
+def _prepare_version(target: Path, new: list[InputRecord], fingerprint: str) -> None:
+    """Resume an uncommitted version made for the same inputs and recipe; restart one made
+    for others. A directory the catalog does not list and no marker calls uncommitted is never
+    deleted."""
+    wanted = {"inputs": [dataclasses.asdict(r) for r in new], "recipe_fingerprint": fingerprint}
     pending = target / PENDING
     if target.exists():
-        same = pending.is_file() and json.loads(pending.read_text())["inputs"] == wanted
+        if not pending.is_file():
+            raise ForageError(
+                f"{target} exists but {CATALOG} does not list it: move it away (or restore "
+                "the catalog) before refreshing"
+            )
+        try:
+            same = json.loads(pending.read_text()) == wanted
+        except (OSError, json.JSONDecodeError):
+            same = False  # a marker cut short by a crash: the version never committed
         if same:
             log.info("resuming the uncommitted %s", target.name)
             return
-        log.warning("restarting the uncommitted %s: its inputs differ from the new ones", target)
+        log.warning("restarting the uncommitted %s: its inputs or recipe differ", target)
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    pending.write_text(json.dumps({"inputs": wanted}, indent=1) + "\n")
+    tmp = target / f".{PENDING}.tmp"
+    tmp.write_text(json.dumps(wanted, indent=1) + "\n")
+    os.replace(tmp, pending)
 
 
 def with_dedup_index(recipe: Recipe, index: str, against: list[str]) -> Recipe:
@@ -171,15 +198,22 @@ def with_dedup_index(recipe: Recipe, index: str, against: list[str]) -> Recipe:
 def fingerprint(path: str, storage_options: dict[str, Any]) -> InputRecord:
     """Size and checksum of an input: sha256 of a local file's bytes; for a remote one what the
     store reports (ETag, else modification time), without downloading it."""
-    if "://" not in path or path.startswith("file://"):
-        local = path.removeprefix("file://")
-        return InputRecord(path=path, size=os.path.getsize(local), checksum=_sha256(Path(local)))
-    import fsspec
+    try:
+        if "://" not in path or path.startswith("file://"):
+            local = path.removeprefix("file://")
+            size, checksum = os.path.getsize(local), _sha256(Path(local))
+            return InputRecord(path=path, size=size, checksum=checksum)
+        import fsspec
 
-    fs, _, (inner,) = fsspec.get_fs_token_paths(path, storage_options=storage_options)
-    info = fs.info(inner)
+        fs, _, (inner,) = fsspec.get_fs_token_paths(path, storage_options=storage_options)
+        info = fs.info(inner)
+    except Exception as exc:  # gone since the listing, 403, timeout
+        raise InputError(f"cannot fingerprint {path}: {type(exc).__name__}: {exc}") from None
     etag = info.get("ETag") or info.get("etag")
-    mtime = info.get("LastModified") or info.get("last_modified") or info.get("mtime")
+    mtime = next(
+        (info[k] for k in ("Last-Modified", "LastModified", "last_modified", "mtime") if k in info),
+        None,
+    )
     checksum = f"etag:{str(etag).strip(chr(34))}" if etag else f"mtime:{mtime}" if mtime else ""
     return InputRecord(path=path, size=int(info.get("size") or 0), checksum=checksum or "size-only")
 
@@ -200,6 +234,8 @@ def read_catalog(root: Path) -> dict[str, Any]:
         catalog = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise ForageError(f"{path} is damaged ({exc}); restore it from a backup") from None
+    if not isinstance(catalog, dict) or not isinstance(catalog.get("versions"), list):
+        raise ForageError(f"{path} is not a corpus catalog (no versions list)")
     if catalog.get("format") != CATALOG_FORMAT:
         raise ForageError(f"{path} has format {catalog.get('format')}, not {CATALOG_FORMAT}")
     return catalog

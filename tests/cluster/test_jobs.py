@@ -41,6 +41,10 @@ def test_entrypoint_makes_existing_relative_paths_absolute(tmp_path, monkeypatch
     assert shlex.split(command) == [
         "forage", "curate", "--input", str(tmp_path / "in.warc.gz"), "--output=/abs/out", "x y",
     ]  # fmt: skip
+    relative = ["forage", "refresh", "--input", "in/*.gz", "--corpus", "new", "--recipe", "web"]
+    assert shlex.split(entrypoint(relative))[3:] == [
+        f"{tmp_path}/in/*.gz", "--corpus", f"{tmp_path}/new", "--recipe", "web",
+    ]  # fmt: skip
     with pytest.raises(ConfigError, match="give the command"):
         entrypoint([])
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from cluster import refresh as R
-from pipelines.errors import ConfigError
+from pipelines.errors import ConfigError, ForageError
 from pipelines.recipe import load_recipe
 from tests.conftest import CC_2020, DOLMA
 
@@ -44,9 +44,15 @@ def test_second_refresh_takes_only_new_inputs_and_drops_copies_of_version_one(ra
     assert kept_from_copy == [(0,)]
     dup_of = _rows(
         corpus / "v0002/rejected/*.parquet",
-        "select duplicate_of from T where source_file like '%copy%' and duplicate_of is not null",
+        "select duplicate_of, drop_reason from T where source_file like '%copy%' "
+        "and duplicate_of is not null",
     )
     assert len(dup_of) == len(v1_ids) and {r[0] for r in dup_of} == v1_ids
+    assert {r[1] for r in dup_of} == {"exact_duplicate"}  # exact keys are in the index
+    kept_from_b = _rows(
+        corpus / "v0002/data/*.parquet", "select count(*) from T where source_file like '%b.warc%'"
+    )
+    assert kept_from_b[0][0] > 0
 
     catalog = json.loads((corpus / R.CATALOG).read_text())
     assert [v["dir"] for v in catalog["versions"]] == ["v0001", "v0002"]
@@ -86,10 +92,20 @@ def test_an_uncommitted_version_for_other_inputs_is_restarted(ray_local, tmp_pat
     shutil.copy(DOLMA, inputs / "a.warc.gz")
     stale = corpus / "v0001"
     stale.mkdir(parents=True)
-    (stale / R.PENDING).write_text(json.dumps({"inputs": [{"path": "gone", "size": 1}]}))
+    (stale / R.PENDING).write_text('{"inputs": [{"path": "gone"')  # cut short by a crash
     (stale / "junk.parquet").write_text("partial")
     done = _refresh(inputs, corpus)
     assert done.version == "v0001" and not (stale / "junk.parquet").exists()
+
+
+def test_a_version_directory_the_catalog_does_not_list_is_never_deleted(tmp_path):
+    inputs, corpus = tmp_path / "in", tmp_path / "corpus"
+    inputs.mkdir()
+    shutil.copy(DOLMA, inputs / "a.warc.gz")
+    (corpus / "v0001" / "data").mkdir(parents=True)  # e.g. the catalog was lost
+    with pytest.raises(ForageError, match="does not list it"):
+        _refresh(inputs, corpus)
+    assert (corpus / "v0001" / "data").is_dir()
 
 
 def test_a_second_refresh_of_the_same_corpus_is_refused_while_one_runs(tmp_path):
