@@ -9,18 +9,61 @@ touched, and its documents always win.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
+from pipelines.dedup.work import BUCKET_ROW_GROUP, RECORD_BITS, gids
 from pipelines.errors import ConfigError
 
 SETTINGS = "_index.json"
+SHINGLES = "shingles"  # PATH/shingles/{part}.parquet: (gid, shingles) of kept documents
+INDEX_RANK = 0  # documents of an earlier corpus's index: smallest gids, so always the keepers
+
+
+def index_gids(ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Rank-0 gids of index documents: a hash of each id (an id is listed once per band, so
+    each distinct id is hashed once)."""
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    encoded = ids.dictionary_encode()
+    mask = (1 << RECORD_BITS) - 1
+    hashed = np.array(
+        [
+            int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little") & mask
+            for i in encoded.dictionary.to_pylist()
+        ],
+        dtype=np.uint64,
+    )
+    return hashed[encoded.indices.to_numpy()] | np.uint64(INDEX_RANK << RECORD_BITS)
+
+
+def index_shingles(index_dirs: list[str], gids: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The shingle hashes of the index documents ``gids`` (those found): sorted gids, values,
+    offsets — the shape of one input's shingle sets."""
+    files = [str(f) for d in index_dirs for f in sorted(Path(d, SHINGLES).glob("*.parquet"))]
+    empty = (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(1, np.int64))
+    if not files:
+        return empty
+    wanted = pads.field("gid").isin(pa.array(gids, pa.uint64()))
+    table = pads.dataset(files, format="parquet").to_table(filter=wanted)
+    if not table.num_rows:
+        return empty
+    table = table.sort_by("gid")
+    gid = table["gid"].to_numpy().astype(np.uint64)
+    first = np.concatenate(([True], gid[1:] != gid[:-1]))  # one copy of a document in two indexes
+    table = table.filter(pa.array(first))
+    lists = table["shingles"].combine_chunks()
+    lengths = pc.list_value_length(lists).to_numpy()
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    values = np.asarray(pc.list_flatten(lists).to_numpy(), dtype=np.uint32)
+    return gid[first], values, offsets
 
 
 def settings(stage) -> dict:
@@ -57,7 +100,6 @@ def check_compatible(stage) -> None:
 
 def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int) -> None:
     """Index rows for the documents of one work part that were kept."""
-    from pipelines.dedup.work import BUCKET_ROW_GROUP, gids
 
     kept = batch.filter(
         pc.and_(pc.is_null(batch[S.DROP_REASON]), pc.is_valid(batch[S.SOURCE_RECORD]))
@@ -85,7 +127,14 @@ def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int
             "exact": pa.array(exact[rows[order]]),
         }
     )
-    path = Path(target) / f"{stem}.parquet"
+    _write(table, Path(target) / f"{stem}.parquet")
+    if "shingles" in keys.column_names:  # so later runs can verify their pairs with these
+        shingles = pa.table({"gid": pa.array(index_gids(keys["id"])), "shingles": keys["shingles"]})
+        _write(shingles.sort_by("gid"), Path(target) / SHINGLES / f"{stem}.parquet")
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     pq.write_table(table, tmp, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
     tmp.replace(path)

@@ -6,7 +6,6 @@ Every step is a Ray task over one partition: bucket partitions (by key), compone
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +17,10 @@ import ray
 
 from pipelines.dedup import kernels as K
 from pipelines.dedup.components import connected_components
+from pipelines.dedup.index import INDEX_RANK, index_gids, index_shingles
 from pipelines.dedup.work import RECORD_BITS
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
 
-INDEX_RANK = 0  # documents of an earlier corpus's index: smallest gids, so always the keepers
 _EMPTY = np.zeros((0, 2), dtype=np.uint64)
 _JOINED = pa.schema(
     [
@@ -47,7 +46,7 @@ def resolve(
     ]
     edges = [edges for edges, _ in buckets]
     if verify is not None:
-        edges = _verified(str(work), edges, partitions, verify)
+        edges = _verified(str(work), index_dirs, edges, partitions, verify)
     labels = connected_components(edges, partitions)
     index_ids = [ids for _, ids in buckets]
     split = _split_labels.options(num_returns=partitions)
@@ -79,7 +78,7 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
     for index_dir in index_dirs:
         t = _read_range(sorted(Path(index_dir).glob("*.parquet")), where)
         if t is not None and t.num_rows:
-            gid = pa.array(_index_gid(t["id"]))
+            gid = pa.array(index_gids(t["id"]))
             tables.append(pa.table({"key": t["key"], "gid": gid}))
             named = {"gid": gid, "id": t["id"]}
             if "exact" in t.column_names:
@@ -100,7 +99,13 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
     if all_pairs:
         edges = np.concatenate([edges, _pairs_within(gid, start, group)])
     edges = np.unique(edges, axis=0) if len(edges) else _EMPTY
-    return edges, (pa.concat_tables(names, promote_options="default") if names else None)
+    if not names:
+        return edges, None
+    named = pa.concat_tables(names, promote_options="default")  # only index documents met
+    met = pc.is_in(named["gid"], pa.array(np.unique(edges[:, 0]), pa.uint64()))
+    named = named.filter(met)
+    _, first = np.unique(named["gid"].to_numpy(), return_index=True)  # one row per document
+    return edges, named.take(pa.array(first))
 
 
 def _read_range(files: list[Path], where) -> pa.Table | None:
@@ -121,12 +126,15 @@ def _pairs_within(gid: np.ndarray, start: np.ndarray, group: np.ndarray, cap: in
     return np.concatenate(out)
 
 
-def _verified(work: str, edges: list, partitions: int, threshold: float) -> list:
+def _verified(
+    work: str, index_dirs: list[str], edges: list, partitions: int, threshold: float
+) -> list:
     """Candidate edges whose two documents' shingle-set Jaccard reaches ``threshold``. Pairs are
-    grouped by the inputs of their two documents, so a task loads the keys of those inputs only."""
+    grouped by the inputs of their two documents, so a task loads the keys of those inputs only
+    (and, for pairs with an earlier corpus, the shingles of just the index documents met)."""
     split = _split_pairs.options(num_returns=partitions)
     by_inputs = _transpose([_as_list(split.remote(ref, partitions)) for ref in edges])
-    return [_keep_similar.remote(work, threshold, *chunks) for chunks in by_inputs]
+    return [_keep_similar.remote(work, index_dirs, threshold, *chunks) for chunks in by_inputs]
 
 
 @ray.remote
@@ -140,17 +148,23 @@ def _split_pairs(pairs: np.ndarray, partitions: int):
 
 
 @ray.remote
-def _keep_similar(work: str, threshold: float, *chunks: np.ndarray) -> np.ndarray:
+def _keep_similar(
+    work: str, index_dirs: list[str], threshold: float, *chunks: np.ndarray
+) -> np.ndarray:
     pairs = np.concatenate(chunks) if chunks else _EMPTY
     if not len(pairs):
         return _EMPTY
     ranks = pairs >> np.uint64(RECORD_BITS)
-    keep = np.ones(len(pairs), dtype=bool)  # index documents have no shingles: unverified
+    keep = np.ones(len(pairs), dtype=bool)  # pairs of two index documents stay as they are
     loaded: dict[int, tuple] = {}
     for ru, rv in {(int(a), int(b)) for a, b in ranks}:
-        if INDEX_RANK in (ru, rv):
+        if rv == INDEX_RANK:  # index gids are the smallest: an index document is always first
             continue
         mine = np.flatnonzero((ranks[:, 0] == ru) & (ranks[:, 1] == rv))
+        if ru == INDEX_RANK:
+            loaded[ru] = index_shingles(index_dirs, np.unique(pairs[mine, 0]))
+            known = np.isin(pairs[mine, 0], loaded[ru][0])
+            mine = mine[known]  # an index written without shingles: its pairs stay unverified
         for r in (ru, rv):
             if r not in loaded:
                 loaded[r] = _shingle_sets(work, r)
@@ -177,21 +191,6 @@ def _shingle_sets(work: str, rank: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     if np.any(gids[1:] <= gids[:-1]):  # files and rows are in record order; searchsorted needs it
         raise RuntimeError(f"key files of input {rank} are not in record order")
     return gids, values, offsets
-
-
-def _index_gid(ids: pa.ChunkedArray) -> np.ndarray:
-    """Rank-0 gids of index documents: a hash of each id (every id is listed once per band, so
-    each distinct id is hashed once)."""
-    encoded = ids.combine_chunks().dictionary_encode()
-    mask = (1 << RECORD_BITS) - 1
-    hashed = np.array(
-        [
-            int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little") & mask
-            for i in encoded.dictionary.to_pylist()
-        ],
-        dtype=np.uint64,
-    )
-    return hashed[encoded.indices.to_numpy()] | np.uint64(INDEX_RANK << RECORD_BITS)
 
 
 def _rank_partition(gids: np.ndarray, partitions: int) -> np.ndarray:

@@ -130,6 +130,27 @@ def test_incremental_run_against_index(ray_local, corpus, tmp_path):
                _recipe(against_index=str(index), num_perm=64), quiet=True)  # fmt: skip
 
 
+def test_pairs_with_an_index_are_verified_like_any_other(ray_local, tmp_path):
+    """A loose banding makes a J≈0.5 document a candidate of an indexed one; verification on the
+    index's stored shingles keeps it, and still drops a J≈0.9 near-duplicate."""
+    rng = random.Random(3)
+    base = _words(rng, 400)
+    half = base[:200] + _words(rng, 200)  # shares half its words: Jaccard ≈ 0.3-0.5
+    near = _edit(rng, base, 60)
+    (tmp_path / "old.jsonl").write_text(json.dumps({"id": "base", "text": " ".join(base)}) + "\n")
+    rows = [("half", half), ("near", near)]
+    (tmp_path / "new.jsonl").write_text(
+        "".join(json.dumps({"id": i, "text": " ".join(w)}) + "\n" for i, w in rows)
+    )
+    loose = {"bands": 64, "rows": 2, "num_perm": 128}  # J=0.3 is a candidate with p ≈ 1
+    index = str(tmp_path / "index")
+    curate([str(tmp_path / "old.jsonl")], str(tmp_path / "o1"), _recipe(index=index, **loose))
+    recipe = _recipe(against_index=[index], **loose)
+    curate([str(tmp_path / "new.jsonl")], str(tmp_path / "o2"), recipe, quiet=True)
+    rejected = _rejected(tmp_path / "o2")
+    assert set(rejected) == {"near"} and rejected["near"][:2] == ("near_duplicate", "base")
+
+
 def test_issue_acceptance_on_a_planted_corpus(ray_local, tmp_path):
     """recall ≥ 0.95 at J ≥ 0.8, precision ≥ 0.99, no cluster removed entirely, ids kept."""
     from pipelines.demo.planted import evaluate, write_planted_corpus
