@@ -4,7 +4,11 @@ with one Ray Train worker, against a plain PyTorch loop on the same model and pa
 a. plain: build_model + the BlockReader + AdamW/LambdaLR in a bare ``for`` loop; no metrics,
    checkpoints, Ray or DDP. Timed over the steps after ``--warmup``.
 b. local: ``pretrain(num_workers=0)``: Ray Train local mode, in-process.
-c. ray-1: ``pretrain(num_workers=1)``: one Ray Train worker actor (the real V2 controller).
+c. ray-1: ``pretrain(num_workers=1, cpus_per_worker=all)``: one Ray Train worker actor (the
+   real V2 controller) holding the machine's CPUs, as the plain loop does.
+d. thread: the plain loop in a second thread of this process (``--modes ...,thread``). Ray
+   Train V2 runs the train function in a thread of the worker actor, not its main thread; this
+   control shows what that alone costs on CPU, without Ray.
 
 Both pretrain modes log every ``--log-every`` steps; their steady state is total tokens over
 total time of the logged windows after ``--warmup`` (eval and the final checkpoint excluded, as
@@ -24,6 +28,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -82,14 +87,24 @@ def run_mode(mode: str, data: Path, recipe, sets: list[str], args, run: Path) ->
 
     if mode == "plain":
         return plain_loop(data, recipe, args.steps, args.warmup)
+    if mode == "thread":
+        out: list[float] = []
+        worker = threading.Thread(
+            target=lambda: out.append(plain_loop(data, recipe, args.steps, args.warmup))
+        )
+        worker.start()
+        worker.join()
+        return out[0]
     workers = {"local": 0, "ray-1": 1}[mode]
+    cpus = len(os.sched_getaffinity(0))  # the same process budget as the plain loop
     if workers:
         import ray
 
         ray.init(num_cpus=len(os.sched_getaffinity(0)), include_dashboard=False,
                  log_to_driver=False)  # fmt: skip
     try:
-        pretrain(data, run, load_recipe(args.recipe, [*sets, f"num_workers={workers}"]), quiet=True)
+        options = [*sets, f"num_workers={workers}", f"cpus_per_worker={cpus}"]
+        pretrain(data, run, load_recipe(args.recipe, options), quiet=True)
     finally:
         if workers:
             ray.shutdown()

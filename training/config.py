@@ -94,6 +94,9 @@ class TrainConfig:
     seed: int = 1337
     num_workers: int = 0  # 0: Ray Train local mode (in-process, no fault tolerance)
     use_gpu: bool = False
+    # CPUs Ray reserves for each worker (its torch threads); with use_gpu the CPUs beside the GPU.
+    # Reserving what a worker really uses matters: a 1-CPU worker runs with OMP_NUM_THREADS=1.
+    cpus_per_worker: int = 1
     compile: bool = False  # torch.compile; pays off on GPU, not for tiny CPU models
     bf16: bool | None = None  # None: bf16 autocast when training on a GPU
     mask_prob: float = 0.15  # mlm: share of non-special tokens to predict
@@ -107,6 +110,8 @@ class TrainConfig:
                 raise ConfigError(f"{name}={getattr(self, name)} must be >= 1")
         if self.num_workers < 0:
             raise ConfigError(f"num_workers={self.num_workers} must be >= 0 (0: local mode)")
+        if self.cpus_per_worker < 1:
+            raise ConfigError(f"cpus_per_worker={self.cpus_per_worker} must be >= 1")
         if not 0 < self.mask_prob < 1:
             raise ConfigError(f"mask_prob={self.mask_prob} must be in (0, 1)")
 

@@ -187,7 +187,11 @@ def fit(run: Path, config: dict[str, Any], recipe: Recipe, quiet: bool) -> None:
     trainer = TorchTrainer(
         train_loop,
         train_loop_config=config,
-        scaling_config=ScalingConfig(num_workers=t.num_workers, use_gpu=t.use_gpu),
+        scaling_config=ScalingConfig(
+            num_workers=t.num_workers,
+            use_gpu=t.use_gpu,
+            resources_per_worker={"CPU": t.cpus_per_worker} | ({"GPU": 1} if t.use_gpu else {}),
+        ),
         run_config=RunConfig(
             name=f"pretrain-{run.name}-{hashlib.sha256(str(run).encode()).hexdigest()[:8]}",
             storage_path=str(run / "ray"),

@@ -187,7 +187,10 @@ class Worker:
 def worker_device(t: TrainConfig, local_world_size: int) -> torch.device:
     """This worker's device; on CPU, the node's cores are split between its workers."""
     if not t.use_gpu:
-        torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) // max(1, local_world_size)))
+        cores = len(os.sched_getaffinity(0)) // max(1, local_world_size)
+        if t.num_workers:  # the CPUs Ray reserved for this worker, if the node has them
+            cores = min(cores, t.cpus_per_worker)
+        torch.set_num_threads(max(1, cores))
         return torch.device("cpu")
     if not torch.cuda.is_available():
         raise ConfigError("use_gpu=true but this worker sees no CUDA device; set use_gpu=false")

@@ -25,10 +25,10 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 CPU_IMAGE = f"ghcr.io/forage-ml/forage:{PYPROJECT['project']['version']}"
 GPU_IMAGE = f"{CPU_IMAGE}-gpu"
 TOKEN_SECRET = {"name": "forage-ray-token", "key": "auth_token"}
-# Entrypoints of these subcommands go through the real parser. refresh and submit are being
-# added and tune arrives with the Ray Tune issue: add them here once the CLI has them.
-PARSED = {"curate", "pretrain"}
-PENDING = {"refresh", "tune"}
+# Entrypoints of these subcommands go through the real parser; tune arrives with the Ray Tune
+# issue: add it here once the CLI has it.
+PARSED = {"curate", "pretrain", "refresh", "submit"}
+PENDING = {"tune"}
 API = {
     "RayCluster": "ray.io/v1",
     "RayJob": "ray.io/v1",
@@ -211,6 +211,11 @@ def test_fallback_submits_the_same_refresh_to_the_standing_cluster():
     # One id per firing (a UTC timestamp the shell fills in): Ray refuses a duplicate submission.
     assert re.search(r"--submission-id forage-refresh-\$\(date -u \+[%A-Za-z]+\)(\s|$)", submit)
     assert shlex.split(job) == shlex.split(raycron["spec"]["jobTemplate"]["entrypoint"])
+    try:  # the whole command line is one forage accepts
+        line = re.sub(r"\$\([^)]*\)", "20261129T0300", submit)  # what the shell fills in
+        _parser().parse_args([*shlex.split(line)[2:], "--wait", "--", *shlex.split(job)])
+    except SystemExit:
+        pytest.fail(f"forage rejects {container['command'][2]}")
 
 
 def test_gpu_groups_request_gpus_run_the_gpu_image_and_fit_the_train_workers():
