@@ -52,6 +52,7 @@ class InputRecord:
     path: str
     size: int
     checksum: str  # sha256:… for local files; etag:…, mtime:… or size-only for remote ones
+    mtime_ns: int | None = None  # local files: lets a rerun reuse the checksum, not re-read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,7 +91,13 @@ def refresh(
     with corpus_lock(root):
         catalog = read_catalog(root)
         paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipe.read)))
-        records = [fingerprint(p, recipe.read.storage_options) for p in paths]
+        known = {
+            (i["path"], i["size"], i.get("mtime_ns")): i["checksum"]
+            for v in catalog["versions"]
+            for i in v["inputs"]
+            if i.get("mtime_ns") is not None
+        }
+        records = [fingerprint(p, recipe.read.storage_options, known) for p in paths]
         seen = {_key(i) for v in catalog["versions"] for i in v["inputs"]}
         new = [r for r in records if _key(dataclasses.asdict(r)) not in seen]
         if not new:
@@ -134,7 +141,7 @@ def refresh(
         )
 
 
-def _key(record: dict[str, Any]) -> tuple[str, int, str]:
+def _key(record: dict[str, Any]) -> tuple[str, int, str]:  # mtime alone is no change
     return record["path"], record["size"], record["checksum"]
 
 
@@ -195,14 +202,23 @@ def with_dedup_index(recipe: Recipe, index: str, against: list[str]) -> Recipe:
     return dataclasses.replace(recipe, stages=stages)
 
 
-def fingerprint(path: str, storage_options: dict[str, Any]) -> InputRecord:
-    """Size and checksum of an input: sha256 of a local file's bytes; for a remote one what the
-    store reports (ETag, else modification time), without downloading it."""
+def fingerprint(
+    path: str, storage_options: dict[str, Any], known: dict[tuple, str] | None = None
+) -> InputRecord:
+    """Size and checksum of an input: sha256 of a local file's bytes (reused from ``known``
+    when path, size and modification time are unchanged); for a remote one what the store
+    reports (ETag, else modification time), without downloading it."""
     try:
         if "://" not in path or path.startswith("file://"):
             local = path.removeprefix("file://")
-            size, checksum = os.path.getsize(local), _sha256(Path(local))
-            return InputRecord(path=path, size=size, checksum=checksum)
+            stat = os.stat(local)
+            checksum = (known or {}).get((path, stat.st_size, stat.st_mtime_ns))
+            return InputRecord(
+                path=path,
+                size=stat.st_size,
+                checksum=checksum or _sha256(Path(local)),
+                mtime_ns=stat.st_mtime_ns,
+            )
         import fsspec
 
         fs, _, (inner,) = fsspec.get_fs_token_paths(path, storage_options=storage_options)

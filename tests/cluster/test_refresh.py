@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -134,3 +135,9 @@ def test_fingerprint_of_a_local_file_is_its_size_and_sha256(tmp_path):
     record = R.fingerprint(str(path), {})
     assert record.size == 14
     assert record.checksum == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    # A rerun reuses a known checksum while path, size and mtime are unchanged...
+    known = {(str(path), 14, record.mtime_ns): "sha256:cached"}
+    assert R.fingerprint(str(path), {}, known).checksum == "sha256:cached"
+    # ... and reads the file again once it was touched.
+    os.utime(path, ns=(record.mtime_ns + 10**9, record.mtime_ns + 10**9))
+    assert R.fingerprint(str(path), {}, known).checksum == record.checksum
