@@ -92,6 +92,16 @@ def test_finished_run_has_nothing_to_do(clm_data, tmp_path, capsys):
     assert (tmp_path / "metrics.jsonl").read_text() == lines
 
 
+def test_tensorboard_events_hold_the_logged_scalars(finished):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    run, _ = finished
+    events = EventAccumulator(str(run / "tb")).Reload()
+    losses = {e.step: e.value for e in events.Scalars("loss")}
+    assert losses == pytest.approx(train_losses(run), rel=1e-6)
+    assert [e.step for e in events.Scalars("val_loss")] == [10, 20, 30, 40]
+
+
 def test_resume_drops_metrics_logged_after_the_last_checkpoint(clm_data, tmp_path):
     """A run killed between checkpoints logged steps it must redo: they are replaced, and the
     redone steps match what the killed run computed."""
