@@ -141,3 +141,42 @@ def test_fingerprint_of_a_local_file_is_its_size_and_sha256(tmp_path):
     # ... and reads the file again once it was touched.
     os.utime(path, ns=(record.mtime_ns + 10**9, record.mtime_ns + 10**9))
     assert R.fingerprint(str(path), {}, known).checksum == record.checksum
+
+
+def test_refresh_from_a_discovered_crawl_over_http(ray_local, tmp_path):
+    """``--source commoncrawl`` through the CLI's input resolution, remote inputs fingerprinted
+    by what the server reports (Last-Modified), and a second run finds nothing new."""
+    import http.server
+    import threading
+    from argparse import Namespace
+    from functools import partial
+
+    from tests.pipelines.test_discovery import QuietHandler, _lay_out_commoncrawl
+
+    site = tmp_path / "site"
+    site.mkdir()
+    _lay_out_commoncrawl(site)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(QuietHandler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    args = Namespace(
+        input=None, source="commoncrawl", crawl="latest", kind="wet", max_files=1,
+        cc_index_url=base + "cc-index", cc_data_url=base + "cc-data/",
+        wiki=None, dump=None, wiki_url=None,
+    )  # fmt: skip
+    try:
+        inputs = R.refresh_inputs(args)
+        assert len(inputs) == 1 and inputs[0].startswith(base + "cc-data/crawl-data/")
+        first = R.refresh(inputs, tmp_path / "corpus", load_recipe(None, []), quiet=True)
+        assert first.version == "v0001" and first.counts["input"] > 0, first.counts
+        (record,) = first.new_inputs
+        assert record.checksum.startswith(("etag:", "mtime:")) and record.size > 0
+        again = R.refresh(inputs, tmp_path / "corpus", load_recipe(None, []), quiet=True)
+        assert again.version is None
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(ConfigError, match="either --input"):
+        R.refresh_inputs(Namespace(input=["x"], source="wikipedia"))
