@@ -180,3 +180,42 @@ def test_refresh_from_a_discovered_crawl_over_http(ray_local, tmp_path):
         server.server_close()
     with pytest.raises(ConfigError, match="either --input"):
         R.refresh_inputs(Namespace(input=["x"], source="wikipedia"))
+
+
+def test_a_killed_refresh_is_finished_by_the_next_run(tmp_path):
+    """SIGKILL mid-version: the catalog stays as it was; the rerun commits the same documents a
+    clean run keeps, and its index still catches copies afterwards."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(DOLMA, inputs / "a.warc.gz")
+    shutil.copy(CC_2020, inputs / "b.warc.gz")
+    forage = [sys.executable, "-m", "cluster.cli", "refresh", "--input", f"{inputs}/*.warc.gz"]
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    proc = subprocess.Popen([*forage, "--corpus", str(killed), "--quiet"], start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((killed / "v0001").glob("_progress/*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / R.CATALOG).exists()
+
+    for corpus in (killed, clean):
+        done = subprocess.run([*forage, "--corpus", str(corpus), "--quiet"], capture_output=True)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+    ids = [
+        sorted(r[0] for r in _rows(c / "v0001/data/*.parquet", "select id from T"))
+        for c in (killed, clean)
+    ]
+    assert ids[0] == ids[1] and ids[0]
+    shutil.copy(DOLMA, inputs / "c-copy.warc.gz")
+    done = subprocess.run([*forage, "--corpus", str(killed), "--quiet"], capture_output=True)
+    assert done.returncode == 0
+    versions = json.loads((killed / R.CATALOG).read_text())["versions"]
+    assert [v["dir"] for v in versions] == ["v0001", "v0002"]
+    assert versions[1]["counts"]["kept"] == 0 and versions[1]["counts"]["input"] > 0
