@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cluster import catalog as C
 from cluster import refresh as R
 from pipelines.errors import ConfigError, ForageError
 from pipelines.recipe import load_recipe
@@ -55,15 +56,15 @@ def test_second_refresh_takes_only_new_inputs_and_drops_copies_of_version_one(ra
     )
     assert kept_from_b[0][0] > 0
 
-    catalog = json.loads((corpus / R.CATALOG).read_text())
+    catalog = json.loads((corpus / C.CATALOG).read_text())
     assert [v["dir"] for v in catalog["versions"]] == ["v0001", "v0002"]
     assert catalog["versions"][0]["inputs"][0]["checksum"].startswith("sha256:")
     assert not (corpus / "v0002" / R.PENDING).exists()
 
-    before = (corpus / R.CATALOG).read_bytes()
+    before = (corpus / C.CATALOG).read_bytes()
     third = _refresh(inputs, corpus)  # nothing new: a no-op
     assert third.version is None and third.skipped_inputs == 3
-    assert (corpus / R.CATALOG).read_bytes() == before and not (corpus / "v0003").exists()
+    assert (corpus / C.CATALOG).read_bytes() == before and not (corpus / "v0003").exists()
 
 
 def test_a_crash_before_the_commit_leaves_the_catalog_and_the_rerun_finishes(
@@ -80,11 +81,11 @@ def test_a_crash_before_the_commit_leaves_the_catalog_and_the_rerun_finishes(
         m.setattr(R, "write_catalog", crash)
         with pytest.raises(KeyboardInterrupt):
             _refresh(inputs, corpus)
-    assert not (corpus / R.CATALOG).exists() and (corpus / "v0001" / R.PENDING).is_file()
+    assert not (corpus / C.CATALOG).exists() and (corpus / "v0001" / R.PENDING).is_file()
 
     done = _refresh(inputs, corpus)  # resumes the same version: its inputs are all done
     assert done.version == "v0001" and done.counts["kept"] > 0
-    assert len(json.loads((corpus / R.CATALOG).read_text())["versions"]) == 1
+    assert len(json.loads((corpus / C.CATALOG).read_text())["versions"]) == 1
 
 
 def test_an_uncommitted_version_for_other_inputs_is_restarted(ray_local, tmp_path):
@@ -113,11 +114,11 @@ def test_a_second_refresh_of_the_same_corpus_is_refused_while_one_runs(tmp_path)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     with (
-        R.corpus_lock(corpus),
-        pytest.raises(R.RefreshLocked, match="another refresh of .* is running"),
+        C.corpus_lock(corpus),
+        pytest.raises(C.RefreshLocked, match="another refresh of .* is running"),
     ):
         _refresh(tmp_path, corpus)
-    with R.corpus_lock(corpus):  # released when the holder ends
+    with C.corpus_lock(corpus):  # released when the holder ends
         pass
 
 
@@ -132,15 +133,15 @@ def test_a_recipe_without_minhash_dedup_is_refused(tmp_path):
 def test_fingerprint_of_a_local_file_is_its_size_and_sha256(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_bytes(b'{"text": "a"}\n')
-    record = R.fingerprint(str(path), {})
+    record = C.fingerprint(str(path), {})
     assert record.size == 14
     assert record.checksum == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     # A rerun reuses a known checksum while path, size and mtime are unchanged...
     known = {(str(path), 14, record.mtime_ns): "sha256:cached"}
-    assert R.fingerprint(str(path), {}, known).checksum == "sha256:cached"
+    assert C.fingerprint(str(path), {}, known).checksum == "sha256:cached"
     # ... and reads the file again once it was touched.
     os.utime(path, ns=(record.mtime_ns + 10**9, record.mtime_ns + 10**9))
-    assert R.fingerprint(str(path), {}, known).checksum == record.checksum
+    assert C.fingerprint(str(path), {}, known).checksum == record.checksum
 
 
 def test_refresh_from_a_discovered_crawl_over_http(ray_local, tmp_path):
@@ -203,7 +204,7 @@ def test_a_killed_refresh_is_finished_by_the_next_run(tmp_path):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert not (killed / R.CATALOG).exists()
+    assert not (killed / C.CATALOG).exists()
 
     for corpus in (killed, clean):
         done = subprocess.run([*forage, "--corpus", str(corpus), "--quiet"], capture_output=True)
@@ -216,6 +217,6 @@ def test_a_killed_refresh_is_finished_by_the_next_run(tmp_path):
     shutil.copy(DOLMA, inputs / "c-copy.warc.gz")
     done = subprocess.run([*forage, "--corpus", str(killed), "--quiet"], capture_output=True)
     assert done.returncode == 0
-    versions = json.loads((killed / R.CATALOG).read_text())["versions"]
+    versions = json.loads((killed / C.CATALOG).read_text())["versions"]
     assert [v["dir"] for v in versions] == ["v0001", "v0002"]
     assert versions[1]["counts"]["kept"] == 0 and versions[1]["counts"]["input"] > 0
