@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipelines.atomic import write_json
 from pipelines.errors import ForageError, InputError
 
 CATALOG = "catalog.json"
@@ -90,19 +91,9 @@ def read_catalog(root: Path) -> dict[str, Any]:
 
 
 def write_catalog(root: Path, catalog: dict[str, Any]) -> None:
-    """Write a temporary file, fsync it, rename it over the catalog: readers see the old or the
-    new catalog, never a part of one."""
-    tmp = root / f".{CATALOG}.tmp"
-    with open(tmp, "w") as f:
-        f.write(json.dumps(catalog, indent=1) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, root / CATALOG)
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Replace the catalog atomically and durably (fsync'd file and directory): readers see the
+    old or the new catalog, never a part of one."""
+    write_json(root / CATALOG, catalog, durable=True)
 
 
 @contextmanager

@@ -35,6 +35,7 @@ from cluster.catalog import (
     sha256_file,
     write_catalog,
 )
+from pipelines.atomic import write_json
 from pipelines.errors import ConfigError, ForageError
 from pipelines.recipe import Recipe, StageSpec
 
@@ -168,9 +169,7 @@ def _prepare_version(target: Path, new: list[InputRecord], fingerprint: str) -> 
         log.warning("restarting the uncommitted %s: its inputs or recipe differ", target)
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    tmp = target / f".{PENDING}.tmp"
-    tmp.write_text(json.dumps(wanted, indent=1) + "\n")
-    os.replace(tmp, pending)
+    write_json(pending, wanted)
 
 
 def with_dedup_index(recipe: Recipe, index: str, against: list[str]) -> Recipe:

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
+from pipelines.atomic import write_bytes, write_json
 from pipelines.errors import ForageError
 from pipelines.readers.base import input_key
 
@@ -93,10 +94,7 @@ def _write_file(table: pa.Table, out: Path, kind: str, stem: str) -> dict[str, A
     pq.write_table(table, sink, compression="zstd", compression_level=3)
     payload = sink.getvalue()
     path = out / kind / f"{stem}.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    tmp.write_bytes(payload)
-    os.replace(tmp, path)
+    write_bytes(path, payload.to_pybytes())
     return {
         "path": f"{kind}/{path.name}",
         "kind": kind,
@@ -130,7 +128,7 @@ class ShardStore:
                     f"now {fingerprint}); use a new --output directory"
                 )
         else:
-            _atomic_write(recipe_file, {"fingerprint": fingerprint})
+            write_json(recipe_file, {"fingerprint": fingerprint})
         (self.root / MANIFEST).unlink(missing_ok=True)  # no longer a finished corpus
         done = self.markers()
         self._remove_unfinished(set(done))
@@ -144,11 +142,11 @@ class ShardStore:
         return found
 
     def mark_done(self, key: str, marker: dict[str, Any]) -> None:
-        _atomic_write(self.progress / f"{key}.json", marker)
+        write_json(self.progress / f"{key}.json", marker)
 
     def write_manifest(self, manifest: dict[str, Any]) -> Path:
         path = self.root / MANIFEST
-        _atomic_write(path, manifest)
+        write_json(path, manifest)
         return path
 
     def _remove_unfinished(self, done: set[str]) -> None:
@@ -158,9 +156,3 @@ class ShardStore:
                 key = part.name.split("-")[1]
                 if key not in done:
                     part.unlink()
-
-
-def _atomic_write(path: Path, content: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(content, indent=2, default=str) + "\n")
-    os.replace(tmp, path)

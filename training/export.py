@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from pipelines.atomic import write_json
 from pipelines.errors import InputError
 from training import checkpoint as ckpt
 from training.config import Recipe
@@ -104,6 +105,4 @@ def write_run_info(run: Path, final: Path, recipe: Recipe, data: PackedInfo) -> 
         "created_at": created,
         "updated_at": now,
     }
-    tmp = run / f".{RUN_INFO}.tmp"
-    tmp.write_text(json.dumps(info, indent=2) + "\n")
-    tmp.replace(path)
+    write_json(path, info)

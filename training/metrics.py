@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pipelines.atomic import write_bytes
+
 log = logging.getLogger("forage.train")
 
 METRICS = "metrics.jsonl"
@@ -63,9 +65,7 @@ def truncate_after(run_dir: str | Path, step: int) -> int:
         return 0
     records = read_metrics(run_dir)
     kept = [r for r in records if r.get("step", 0) <= step]
-    tmp = path.with_name(f".{METRICS}.tmp")
-    tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
-    tmp.replace(path)
+    write_bytes(path, "".join(json.dumps(r) + "\n" for r in kept).encode())
     return len(records) - len(kept)
 
 

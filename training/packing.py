@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
+from pipelines.atomic import write_json
 from pipelines.errors import ConfigError, InputError
 from training.corpus import Corpus
 from training.tokenizer import CLS, EOS, SEP, load_backend, tokenizer_sha256
@@ -113,7 +114,7 @@ def prepare_data(
     stats = pack_blocks(batches, data_dir, seq_len=seq_len, vocab_size=vocab_size)
     tokenizer = os.fspath(Path(tokenizer_dir).resolve())
     info = {**keys, **stats, "tokenizer_dir": tokenizer, "val_fraction_effective": effective}
-    _write_json(data_dir / PACKED_JSON, info)
+    write_json(data_dir / PACKED_JSON, info)
     log.info(
         "packed %d train + %d val blocks of %d tokens into %s",
         info["train_blocks"],
@@ -370,9 +371,3 @@ def _packed_data(run_dir: Path, info: dict[str, Any]) -> PackedData:
         unigram_baseline_loss=info["unigram_baseline_loss"],
         info=info,
     )
-
-
-def _write_json(path: Path, content: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(content, indent=2) + "\n")
-    os.replace(tmp, path)

@@ -20,10 +20,12 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
+from pipelines.atomic import write_parquet
 from pipelines.dedup.work import BUCKET_ROW_GROUP, RECORD_BITS, gids
 from pipelines.errors import ConfigError
 
 SETTINGS = "_index.json"
+_SORTED = {"compression": "lz4", "row_group_size": BUCKET_ROW_GROUP}  # key-range reads skip groups
 SHINGLES = "shingles"  # PATH/shingles/{part}.parquet: (gid, shingles) of kept documents
 INDEX_RANK = 0  # documents of an earlier corpus's index: smallest gids, so always the keepers
 
@@ -127,14 +129,9 @@ def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int
             "exact": pa.array(exact[rows[order]]),
         }
     )
-    _write(table, Path(target) / f"{stem}.parquet")
+    write_parquet(table, Path(target) / f"{stem}.parquet", **_SORTED)
     if "shingles" in keys.column_names:  # so later runs can verify their pairs with these
         shingles = pa.table({"gid": pa.array(index_gids(keys["id"])), "shingles": keys["shingles"]})
-        _write(shingles.sort_by("gid"), Path(target) / SHINGLES / f"{stem}.parquet")
-
-
-def _write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
-    tmp.replace(path)
+        write_parquet(
+            shingles.sort_by("gid"), Path(target) / SHINGLES / f"{stem}.parquet", **_SORTED
+        )

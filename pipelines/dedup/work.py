@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
+from pipelines.atomic import write_parquet
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF, DedupStage
 
 WORK = "_work"
@@ -44,10 +45,7 @@ def write_sorted_keys(keys: np.ndarray, values: pa.Array, name: str, path: Path)
     """``(key, name)`` rows sorted by key, in row groups a key-range filter can skip."""
     order = np.argsort(keys, kind="stable")
     table = pa.table({"key": pa.array(keys[order]), name: pc.take(values, pa.array(order))})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
-    tmp.replace(path)
+    write_parquet(table, path, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
 
 
 def write_work(
@@ -134,7 +132,4 @@ def _set(batch: pa.Table, name: str, values) -> pa.Table:
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="lz4")  # scratch: fast beats small
-    tmp.replace(path)
+    write_parquet(table, path, compression="lz4")  # scratch: fast beats small
