@@ -129,7 +129,9 @@ class Jobs:
 
     def _explain(self, exc: Exception, *, has_token: bool) -> str:
         text = str(exc)
-        if "401" in text or "403" in text or "uthenticat" in text or "Unauthorized" in text:
+        # Ray's SDK: "Request failed with status code N: ..." (ids may contain "404" and such)
+        refused = any(f"status code {code}" in text for code in (401, 403))
+        if refused or "uthenticat" in text or "Unauthorized" in text:
             if not has_token:
                 return (
                     f"the Ray cluster at {self.address} requires a token: set RAY_AUTH_TOKEN, "
@@ -159,7 +161,7 @@ class Jobs:
         try:
             return str(self.client.get_job_status(submission_id))
         except Exception as exc:
-            if "does not exist" in str(exc) or "404" in str(exc):
+            if "does not exist" in str(exc) or "status code 404" in str(exc):
                 return None
             raise ClusterError(f"cannot get the status of {submission_id}: {exc}") from None
 

@@ -36,8 +36,10 @@ from cluster.catalog import (
     write_catalog,
 )
 from pipelines.atomic import write_json
+from pipelines.dedup.index import SETTINGS, against_indexes
 from pipelines.errors import ConfigError, ForageError
 from pipelines.recipe import Recipe, StageSpec
+from pipelines.stages import build_config
 
 log = logging.getLogger("forage.refresh")
 
@@ -138,7 +140,7 @@ def _key(record: dict[str, Any]) -> tuple[str, int, str]:  # mtime alone is no c
 def _committed_index(root: Path, version: dict[str, Any]) -> str:
     """The dedup index of a committed version; a clear error when the version is gone."""
     index = root / version["dir"] / INDEX_DIR
-    if not (index / "_index.json").is_file():
+    if not (index / SETTINGS).is_file():
         raise ForageError(
             f"{CATALOG} lists {version['dir']} but {index} is missing: restore the version "
             "directory, or remove its entry from the catalog"
@@ -181,12 +183,15 @@ def with_dedup_index(recipe: Recipe, index: str, against: list[str]) -> Recipe:
             "refresh deduplicates each version against the earlier ones: the recipe needs a "
             f"minhash_dedup stage (it has: {', '.join(names)})"
         )
-    stages = tuple(
-        StageSpec(name=s.name, params={**s.params, "index": index, "against_index": against})
-        if s.name == "minhash_dedup"
-        else s
-        for s in recipe.stages
-    )
+    spec = next(s for s in recipe.stages if s.name == "minhash_dedup")
+    if spec.params.get("index"):
+        raise ConfigError(
+            "refresh writes each version's dedup index itself: remove minhash_dedup.index "
+            "from the recipe"
+        )
+    own = against_indexes(build_config(spec.name, spec.params))  # e.g. an external corpus
+    params = {**spec.params, "index": index, "against_index": [*own, *against]}
+    stages = tuple(StageSpec(name=s.name, params=params) if s is spec else s for s in recipe.stages)
     return dataclasses.replace(recipe, stages=stages)
 
 

@@ -45,6 +45,13 @@ class PiiConfig(FilterConfig):
         for entity in [*(self.entities or ()), *(self.actions or {}), *(self.drop_above or {})]:
             if entity not in ENTITIES:
                 raise ValueError(f"unknown entity type {entity!r}; known: {', '.join(ENTITIES)}")
+        if self.entities is not None:  # a setting for an unselected type would do nothing
+            for entity in [*(self.actions or {}), *(self.drop_above or {})]:
+                if entity not in self.entities:
+                    raise ValueError(
+                        f"{entity!r} has an action or drop_above but is not in entities; "
+                        "add it to entities (or leave entities null for every type)"
+                    )
         for action in [self.action, *(self.actions or {}).values()]:
             if action not in ACTIONS:
                 raise ValueError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")

@@ -14,7 +14,7 @@ import pytest
 from cluster import catalog as C
 from cluster import refresh as R
 from pipelines.errors import ConfigError, ForageError
-from pipelines.recipe import load_recipe
+from pipelines.recipe import load_recipe, recipe_from_dict
 from tests.conftest import CC_2020, DOLMA
 
 
@@ -128,6 +128,17 @@ def test_a_recipe_without_minhash_dedup_is_refused(tmp_path):
     shutil.copy(DOLMA, inputs / "a.warc.gz")
     with pytest.raises(ConfigError, match="needs a minhash_dedup stage"):
         _refresh(inputs, tmp_path / "corpus", "ingest")
+
+
+def test_refresh_keeps_the_recipes_own_against_index_and_refuses_its_own_index():
+    recipe = recipe_from_dict({"stages": [{"minhash_dedup": {"against_index": "/ext"}}]})
+    versioned = R.with_dedup_index(recipe, "/c/v0002/i", ["/c/v0001/i"])
+    assert versioned.stages[0].params["against_index"] == ["/ext", "/c/v0001/i"]
+    assert versioned.stages[0].params["index"] == "/c/v0002/i"
+    with pytest.raises(ConfigError, match="remove minhash_dedup.index"):
+        R.with_dedup_index(
+            recipe_from_dict({"stages": [{"minhash_dedup": {"index": "/x"}}]}), "/i", []
+        )
 
 
 def test_fingerprint_of_a_local_file_is_its_size_and_sha256(tmp_path):

@@ -132,6 +132,7 @@ def test_reapply_decides_from_stored_counts():
         ({"actions": {"ip": "drop_document"}, "drop_above": {"ip": -1}}, "must be >= 0"),
         ({"phone_regions": ["XX"]}, "'XX' is not a region code"),
         ({"salt": 3}, "pii.salt=3 must be of type str"),
+        ({"entities": ["email"], "actions": {"secret": "drop_document"}}, "not in entities"),
     ],
 )
 def test_config_errors_name_the_fix(params, message):
