@@ -122,16 +122,18 @@ def write_entries(target: str, work: Path, stem: str, batch: pa.Table, rank: int
     keep = flat != 0
     flat, rows = flat[keep], rows[keep]
     order = np.argsort(flat, kind="stable")
+    doc_gids = index_gids(keys["id"])  # hashed once here, not in every later run's tasks
     table = pa.table(
         {
             "key": pa.array(flat[order]),
             "id": pc.take(keys["id"], pa.array(rows[order])),
             "exact": pa.array(exact[rows[order]]),
+            "gid": pa.array(doc_gids[rows[order]]),
         }
     )
     write_parquet(table, Path(target) / f"{stem}.parquet", **_SORTED)
     if "shingles" in keys.column_names:  # so later runs can verify their pairs with these
-        shingles = pa.table({"gid": pa.array(index_gids(keys["id"])), "shingles": keys["shingles"]})
+        shingles = pa.table({"gid": pa.array(doc_gids), "shingles": keys["shingles"]})
         write_parquet(
             shingles.sort_by("gid"), Path(target) / SHINGLES / f"{stem}.parquet", **_SORTED
         )

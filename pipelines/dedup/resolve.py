@@ -78,7 +78,8 @@ def _bucket(directory: str, p: int, partitions: int, index_dirs: list[str], all_
     for index_dir in index_dirs:
         t = _read_range(sorted(Path(index_dir).glob("*.parquet")), where)
         if t is not None and t.num_rows:
-            gid = pa.array(index_gids(t["id"]))
+            # Indexes written before the gid column: hash the ids here.
+            gid = t["gid"] if "gid" in t.column_names else pa.array(index_gids(t["id"]))
             tables.append(pa.table({"key": t["key"], "gid": gid}))
             named = {"gid": gid, "id": t["id"]}
             if "exact" in t.column_names:
@@ -116,13 +117,15 @@ def _read_range(files: list[Path], where) -> pa.Table | None:
 
 
 def _pairs_within(gid: np.ndarray, start: np.ndarray, group: np.ndarray, cap: int = 64):
-    """All pairs of members (not only root → member) in buckets of 3 to ``cap`` documents."""
+    """All pairs of members (not only root → member) in buckets of 3 to ``cap`` documents.
+    Buckets are contiguous runs of ``gid``; those of one size are paired in one step."""
     sizes = np.bincount(group)
+    firsts = np.flatnonzero(start)
     out = [_EMPTY]
-    for g in np.flatnonzero((sizes >= 3) & (sizes <= cap)):
-        members = gid[group == g]
-        i, j = np.triu_indices(len(members), k=1)
-        out.append(np.stack([members[i], members[j]], 1))
+    for size in np.unique(sizes[(sizes >= 3) & (sizes <= cap)]):
+        members = gid[firsts[sizes == size][:, None] + np.arange(size)]  # (buckets, size)
+        i, j = np.triu_indices(size, k=1)
+        out.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], 1))
     return np.concatenate(out)
 
 
@@ -157,12 +160,14 @@ def _keep_similar(
     ranks = pairs >> np.uint64(RECORD_BITS)
     keep = np.ones(len(pairs), dtype=bool)  # pairs of two index documents stay as they are
     loaded: dict[int, tuple] = {}
-    for ru, rv in {(int(a), int(b)) for a, b in ranks}:
-        if rv == INDEX_RANK:  # index gids are the smallest: an index document is always first
+    old = ranks[:, 0] == INDEX_RANK  # index gids are the smallest: an index document is first
+    if old.any():  # the shingles of every index document met here, read once
+        loaded[INDEX_RANK] = index_shingles(index_dirs, np.unique(pairs[old, 0]))
+    for ru, rv in np.unique(ranks, axis=0).tolist():
+        if rv == INDEX_RANK:
             continue
         mine = np.flatnonzero((ranks[:, 0] == ru) & (ranks[:, 1] == rv))
         if ru == INDEX_RANK:
-            loaded[ru] = index_shingles(index_dirs, np.unique(pairs[mine, 0]))
             known = np.isin(pairs[mine, 0], loaded[ru][0])
             mine = mine[known]  # an index written without shingles: its pairs stay unverified
         for r in (ru, rv):
