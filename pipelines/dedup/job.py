@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import ray
 
+from pipelines.atomic import write_json
 from pipelines.dedup import index as I
 from pipelines.dedup.resolve import resolve
 from pipelines.dedup.work import WORK, apply_drops, read_drops, write_work
@@ -135,6 +136,15 @@ def _warm() -> None:
     M.signatures(*M.shingle_hashes(pa.array(["warm up"]), 5), 8, 1)
 
 
+def _resolved_ranks(work: Path) -> dict[str, int] | None:
+    """The input ranks the decided drops were computed for (None: not decided). A rerun with
+    other inputs must decide again: its new inputs have no work parts, and ranks may shift."""
+    try:
+        return json.loads((work / RESOLVED).read_text()).get("ranks")
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
 def run(
     todo: list[InputSpec],
     specs: list[InputSpec],
@@ -148,7 +158,7 @@ def run(
     work = Path(output) / WORK
     prefer = sorted({p for s in dedup for p in s.config.prefer})
     rank_of = ranks(specs, prefer)
-    if not (work / RESOLVED).exists():
+    if _resolved_ranks(work) != rank_of:  # not resolved yet, or for another set of inputs
         for _ in range(int(ray.cluster_resources().get("CPU", 1))):
             _warm.remote()  # not awaited: overlaps with the planning below
         shutil.rmtree(work, ignore_errors=True)
@@ -171,7 +181,7 @@ def run(
         timing = {"keys_s": round(keyed - started, 2), "resolve_s": round(done - keyed, 2)}
         log.info("dedup: %s keys, %s partitions, %s dropped, %s", keys, partitions, dropped, timing)
         summary = {"dropped": dropped, "partitions": partitions, "keys": keys, **timing}
-        (work / RESOLVED).write_text(json.dumps(summary))
+        write_json(work / RESOLVED, summary | {"ranks": rank_of})
     wanted = {rank_of[s.path] for s in todo}
     stems = sorted(
         p.stem for p in (work / "docs").glob("*.parquet") if int(p.stem.split("-")[0]) in wanted

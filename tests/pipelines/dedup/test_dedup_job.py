@@ -130,6 +130,32 @@ def test_incremental_run_against_index(ray_local, corpus, tmp_path):
                _recipe(against_index=str(index), num_perm=64), quiet=True)  # fmt: skip
 
 
+def test_a_rerun_with_another_input_decides_the_drops_again(
+    ray_local, corpus, tmp_path, monkeypatch
+):
+    """Work left by an earlier run (here kept on purpose) was resolved for other inputs: a new
+    input must not vanish for lack of work parts."""
+    path, _ = corpus
+    lines = path.read_text().splitlines()
+    (tmp_path / "a.jsonl").write_text("\n".join(lines[:100]) + "\n")
+    (tmp_path / "b.jsonl").write_text("\n".join(lines[100:]) + "\n")
+    monkeypatch.setenv("FORAGE_KEEP_WORK", "1")
+    out = str(tmp_path / "out")
+    curate([str(tmp_path / "a.jsonl")], out, _recipe(), quiet=True)
+    inputs = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]
+    result = curate(inputs, out, _recipe(), quiet=True)
+    assert result.manifest["counts"]["input"] == len(lines)
+    both = _rows_of(tmp_path / "out")
+    assert {json.loads(line)["id"] for line in lines} == both
+
+
+def _rows_of(out) -> set[str]:
+    sql = (
+        f"select id from '{out}/data/*.parquet' union all select id from '{out}/rejected/*.parquet'"
+    )
+    return {r[0] for r in duckdb.sql(sql).fetchall()}
+
+
 def test_pairs_with_an_index_are_verified_like_any_other(ray_local, tmp_path):
     """A loose banding makes a J≈0.5 document a candidate of an indexed one; verification on the
     index's stored shingles keeps it, and still drops a J≈0.9 near-duplicate."""
