@@ -40,17 +40,29 @@ class Corpus:
                 "last; rerun `forage curate` into that directory to finish it)"
             )
         raw = manifest_file.read_bytes()
+        try:
+            manifest = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{manifest_file} is damaged ({exc}); rerun `forage curate`") from None
         files = sorted(root.glob(DATA_GLOB))
-        listed = {f["path"] for f in json.loads(raw).get("files", []) if f.get("kind") == "data"}
+        entries = {f["path"]: f for f in manifest.get("files", []) if f.get("kind") == "data"}
         found = {f"data/{p.name}" for p in files}
-        if listed and listed != found:
+        if entries and set(entries) != found:
             raise InputError(
-                f"{root}: data/ does not match {MANIFEST} (missing: {sorted(listed - found)[:3]}, "
-                f"unlisted: {sorted(found - listed)[:3]}); the corpus was changed after curation"
+                f"{root}: data/ does not match {MANIFEST} (missing: {sorted(set(entries) - found)[:3]}"
+                f", unlisted: {sorted(found - set(entries))[:3]}); the corpus was changed after "
+                "curation"
             )
+        for p in files:  # a truncated or rewritten shard, caught before any read of it
+            expected = entries.get(f"data/{p.name}", {}).get("bytes")
+            if expected is not None and p.stat().st_size != expected:
+                raise InputError(
+                    f"{p} is damaged: {p.stat().st_size:,} bytes, the manifest says "
+                    f"{expected:,}; rerun `forage curate` for that corpus"
+                )
         return cls(
             path=root,
-            manifest=json.loads(raw),
+            manifest=manifest,
             manifest_sha256=hashlib.sha256(raw).hexdigest(),
             data_files=files,
         )

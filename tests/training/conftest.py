@@ -63,7 +63,13 @@ def write_corpus(
         pq.write_table(table, path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         files.append(
-            {"path": f"data/{path.name}", "kind": "data", "rows": len(chunk), "sha256": digest}
+            {
+                "path": f"data/{path.name}",
+                "kind": "data",
+                "rows": len(chunk),
+                "bytes": path.stat().st_size,
+                "sha256": digest,
+            }
         )
     if manifest:
         content = {

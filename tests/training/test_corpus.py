@@ -49,3 +49,14 @@ def test_refuses_data_that_does_not_match_the_manifest(tmp_path):
     next((root / "data").glob("*.parquet")).unlink()
     with pytest.raises(InputError, match="data/ does not match _manifest.json"):
         Corpus.open(root)
+
+
+def test_refuses_a_truncated_shard_or_a_damaged_manifest(tmp_path):
+    root = write_corpus(tmp_path, sample_docs()[:10], parts=2)
+    shard = next((root / "data").glob("*.parquet"))
+    shard.write_bytes(shard.read_bytes()[:-100])
+    with pytest.raises(InputError, match=f"{shard.name} is damaged"):
+        Corpus.open(root)
+    (root / "_manifest.json").write_text('{"files": [')
+    with pytest.raises(InputError, match="_manifest.json is damaged"):
+        Corpus.open(root)
