@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from training import checkpoint as ckpt
 from training.config import Recipe
 from training.data import PackedInfo
 from training.model import build_model, padded_vocab
+from training.tokenizer import load_tokenizer as load_saved_tokenizer
 
 HF_DIR = "hf"
 RUN_INFO = "run.json"
@@ -27,14 +27,12 @@ RUN_INFO = "run.json"
 
 def load_tokenizer(data: PackedInfo) -> Any:
     """The run's tokenizer (a transformers PreTrainedTokenizerFast) found beside the packed data."""
-    from transformers import PreTrainedTokenizerFast
-
     if data.tokenizer_dir is None:
         raise InputError(
             f"no tokenizer beside {data.dir} (looked for packed.json's tokenizer_dir, "
             f"{data.dir.parent / 'tokenizer'} and {data.dir / 'tokenizer'})"
         )
-    return PreTrainedTokenizerFast.from_pretrained(os.fspath(data.tokenizer_dir))
+    return load_saved_tokenizer(data.tokenizer_dir)
 
 
 def token_ids(tokenizer: Any) -> dict[str, int]:

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from pipelines import schema as S
 from pipelines.atomic import write_json
 from pipelines.errors import ConfigError, InputError
+from pipelines.ray_env import ensure_ray
 from training.corpus import Corpus
 from training.tokenizer import CLS, EOS, SEP, load_backend, tokenizer_sha256
 
@@ -156,23 +157,6 @@ def unigram_loss(val_counts: np.ndarray, train_counts: np.ndarray) -> float:
     p = val_counts / val_counts.sum()
     seen = p > 0
     return float(-(p[seen] * np.log(q[seen])).sum())
-
-
-def ensure_ray(num_cpus: int | None = None) -> None:
-    """Join the cluster in RAY_ADDRESS (a submitted job) or start a local Ray, unless running."""
-    import ray
-
-    if ray.is_initialized():
-        return
-    if os.environ.get("RAY_ADDRESS"):
-        ray.init(logging_level=logging.WARNING)
-    else:
-        ray.init(
-            num_cpus=num_cpus,
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level=logging.WARNING,
-        )
 
 
 class Tokenize:
@@ -326,7 +310,7 @@ def _token_batches(
     """Tokenized batches in corpus order: Ray Data with preserve_order, one read per shard."""
     import ray.data
 
-    ensure_ray()
+    ensure_ray(None, quiet=True)
     ds = ray.data.read_parquet(
         [os.fspath(p) for p in corpus.data_files], override_num_blocks=len(corpus.data_files)
     ).select_columns([S.ID, S.TEXT])  # pushed down into the read: only id and text are read

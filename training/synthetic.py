@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from training.packing import unigram_loss
-from training.tokenizer import train_bpe
+from training.tokenizer import tokenizer_sha256, train_bpe
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "dz", "an", "or"]
 
@@ -78,9 +78,7 @@ def write_packed(
             files[split].append(name)
     info = {
         "manifest_sha256": hashlib.sha256(f"synthetic-{seed}".encode()).hexdigest(),
-        "tokenizer_sha256": hashlib.sha256(
-            (run / "tokenizer/tokenizer.json").read_bytes()
-        ).hexdigest(),
+        "tokenizer_sha256": tokenizer_sha256(run / "tokenizer"),
         "seq_len": seq_len,
         "objective": objective,
         "vocab_size": len(tokenizer),

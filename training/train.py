@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import torch
 
 from pipelines.errors import ConfigError, InputError
+from pipelines.ray_env import ensure_ray
 from training import checkpoint as ckpt
 from training.config import Recipe
 from training.data import BlockReader, PackedInfo, open_packed
@@ -172,18 +172,14 @@ def fit(run: Path, config: dict[str, Any], recipe: Recipe, quiet: bool) -> None:
     """Run ``train_loop`` under a TorchTrainer. ``num_workers=0`` is Ray Train's local mode:
     in-process, no Ray cluster, no FailureConfig; otherwise a failed worker group restarts
     from the newest checkpoint up to twice, and a re-run with the same run dir resumes."""
-    import ray
     from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
     from ray.train.torch import TorchTrainer
 
     t = recipe.train
     # Local mode logs every report ("Reported metrics: ...") at INFO; metrics.jsonl has them.
     logging.getLogger("ray.train").setLevel(logging.WARNING)
-    if t.num_workers and not ray.is_initialized():
-        options: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": not quiet}
-        if not os.environ.get("RAY_ADDRESS"):
-            options["include_dashboard"] = False
-        ray.init(**options)
+    if t.num_workers:
+        ensure_ray(None, quiet=quiet)
     trainer = TorchTrainer(
         train_loop,
         train_loop_config=config,
