@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.ERROR if getattr(args, "quiet", False) else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format=getattr(args, "log_format", "%(levelname)s %(name)s: %(message)s"),
     )
     try:
         return args.run(args)

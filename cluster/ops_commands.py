@@ -74,7 +74,8 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
     schedule.add_argument("--no-upload", action="store_true", help="do not upload this directory")
     schedule.add_argument("--max-ticks", type=int, metavar="N", help="stop after N ticks")
     schedule.add_argument("command", nargs=argparse.REMAINDER, help="-- refresh ARGS...")
-    schedule.set_defaults(run=_run_schedule)
+    # A long-running loop: every decision line carries its time.
+    schedule.set_defaults(run=_run_schedule, log_format="%(asctime)s %(name)s: %(message)s")
 
 
 def _command(args: argparse.Namespace) -> list[str]:
@@ -151,9 +152,6 @@ def _run_schedule(args: argparse.Namespace) -> int:
     from cluster.schedule import Schedule, run_schedule
 
     logging.getLogger("forage.schedule").setLevel(logging.INFO)
-    logging.getLogger().handlers[0].setFormatter(
-        logging.Formatter("%(asctime)s %(name)s: %(message)s")
-    )
     command = _command(args)
     if command[:1] != ["forage"]:
         command = ["forage", *command]

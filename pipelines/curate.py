@@ -78,7 +78,7 @@ def _run(
     ranges = Counter(s.path for s in todo)  # read tasks per input (large JSONL: several)
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen_rows: dict[str, int] = defaultdict(int)
-    if any(getattr(stage, "is_global", False) for stage in stages):
+    if any(stage.is_global for stage in stages):
         from pipelines.dedup import job  # the whole corpus first, then the shards
 
         batches = job.run(todo, specs, recipe, stages, os.path.abspath(output), schema)

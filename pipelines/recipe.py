@@ -15,7 +15,7 @@ from pipelines.errors import ConfigError
 from pipelines.readers import ReadConfig
 from pipelines.stages import build_config, build_stage, stage_class
 from pipelines.stages.base import Stage
-from pipelines.typecheck import read_recipe_yaml
+from pipelines.typecheck import read_recipe_yaml, recipe_names
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 DEFAULT_RECIPE = "web"
@@ -66,7 +66,7 @@ def _stage_params(config: Any, redact: bool) -> dict[str, Any]:
 
 
 def available_recipes() -> list[str]:
-    return sorted(p.stem for p in RECIPES_DIR.glob("*.yaml"))
+    return recipe_names(RECIPES_DIR)
 
 
 def load_recipe(name_or_path: str | None, overrides: list[str] = ()) -> Recipe:

@@ -59,6 +59,11 @@ def check_type(where: str, value: Any, hint: Any) -> Any:
     return value
 
 
+def recipe_names(directory: Path) -> list[str]:
+    """The recipes shipped in ``directory`` (file names without .yaml)."""
+    return sorted(p.stem for p in directory.glob("*.yaml"))
+
+
 def read_recipe_yaml(name_or_path: str | Path, directory: Path, *, what: str, shape: str) -> dict:
     """A recipe file: a path, or a name in ``directory``; a mapping, else a ConfigError naming
     the choices (``what``: "recipe", "training recipe"; ``shape``: what the mapping must hold)."""
@@ -66,7 +71,7 @@ def read_recipe_yaml(name_or_path: str | Path, directory: Path, *, what: str, sh
     if not path.is_file():
         path = directory / f"{name_or_path}.yaml"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
+        known = ", ".join(recipe_names(directory))
         raise ConfigError(
             f"Unknown {what} {str(name_or_path)!r}: not a file, and not one of {known}"
         )

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from pipelines.errors import ConfigError
-from pipelines.typecheck import check_type, read_recipe_yaml
+from pipelines.typecheck import check_type, read_recipe_yaml, recipe_names
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 ARCHS = {"clm": ("gpt2", "llama"), "mlm": ("modernbert", "bert")}
@@ -141,7 +141,7 @@ class Recipe:
 
 
 def available_recipes() -> list[str]:
-    return sorted(p.stem for p in RECIPES_DIR.glob("*.yaml"))
+    return recipe_names(RECIPES_DIR)
 
 
 def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Recipe:

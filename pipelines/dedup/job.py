@@ -38,7 +38,7 @@ log = logging.getLogger("forage.dedup")
 
 def split_stages(stages: list[Stage]) -> tuple[list[Stage], list[DedupStage], list[Stage]]:
     """(before, dedup, after); dedup stages must be next to each other."""
-    marks = [i for i, s in enumerate(stages) if getattr(s, "is_global", False)]
+    marks = [i for i, s in enumerate(stages) if s.is_global]
     if not marks:
         return stages, [], []
     first, last = marks[0], marks[-1]

@@ -24,6 +24,8 @@ class Stage:
     Config: ClassVar[type[StageConfig]] = StageConfig
     # Columns this stage adds to the document schema (signals, annotations).
     output_fields: ClassVar[tuple[pa.Field, ...]] = ()
+    # True: the verdict needs the whole corpus (dedup), resolved after every batch is seen.
+    is_global: ClassVar[bool] = False
 
     def __init__(self, config: StageConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
