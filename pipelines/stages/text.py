@@ -46,6 +46,7 @@ _INNER = (
     r"([\pL\pN])[^\pL\pN\pM\s\p{Z}\x01\x02,\-…\[\](){}<>\"'“”‘’«»]+([\pL\pN])",
     "\\1\x01\\2",
 )
+_ELLIPSIS = (r"(\.\.+)", " \\1 ")  # wait...what → wait ... what, as spaCy splits it
 _NUMBER_INNER = (r"(\pN)[,\-](\pN)", "\\1\x01\\2")
 _INITIAL = (r"(^|[\s\p{Z}(])(\pL)\.", "\\1\\2\x01")
 _TRAILING_SLASH = (r"([\pL\pN])/([\s\p{Z}]|$)", "\\1\x01\\2")  # dist/, legacy/
@@ -87,6 +88,7 @@ def words(text: pa.Array) -> pa.ListArray:
     text = pc.replace_substring(text, "://", "\x01\x01\x01")  # URL schemes stay in the token
     for pattern, repl in (
         _CONTRACTION,
+        _ELLIPSIS,
         _INNER,
         _INNER,
         _NUMBER_INNER,

@@ -26,6 +26,11 @@ def test_words_split_punctuation_but_keep_numbers_and_file_names():
     shown = [t.replace("\x01", ".") for t in tokens]
     assert shown == ["Hello", ",", "world", "!", "It", "costs", "$", "3.50", "(", "see",
                      "setup.py", ")", "..."]  # fmt: skip
+    # spaCy (DataTrove's tokenizer) splits dot runs between words, keeps other inner runs.
+    words = T.words(pa.array(["wait...what now", "end..Next", "std::vector foo?!bar"]))
+    shown = [[t.replace("\x01", "·") for t in ts] for ts in words.to_pylist()]
+    assert shown == [["wait", "...", "what", "now"], ["end", "..", "Next"],
+                     ["std·vector", "foo·bar"]]  # fmt: skip
 
 
 def test_words_segment_scripts_without_spaces():
