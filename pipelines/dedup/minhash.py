@@ -42,9 +42,15 @@ def word_hashes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return out[:n], word_offsets
 
 
-def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
-    """All shingle hashes of a batch of texts, flat, and per-document offsets."""
-    words, word_offsets = word_hashes(text)
+WordHashes = tuple[np.ndarray, np.ndarray]  # what word_hashes returns
+
+
+def shingle_hashes(
+    text: pa.Array, ngram: int, words: WordHashes | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All shingle hashes of a batch of texts, flat, and per-document offsets (``words``: the
+    batch's ``word_hashes`` when already computed)."""
+    words, word_offsets = words if words is not None else word_hashes(text)
     counts = np.diff(word_offsets)
     per_doc = np.where(counts > 0, counts - np.minimum(counts, ngram) + 1, 0)
     out_offsets = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int64)
@@ -53,9 +59,9 @@ def shingle_hashes(text: pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     return out, out_offsets
 
 
-def text_hashes(text: pa.Array) -> np.ndarray:
+def text_hashes(text: pa.Array, words: WordHashes | None = None) -> np.ndarray:
     """A 64-bit hash of each document's normalized word sequence (0: no words)."""
-    return K.text_hashes(*word_hashes(text))
+    return K.text_hashes(*(words if words is not None else word_hashes(text)))
 
 
 def normalize_words_py(text: str) -> list[str]:

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.atomic import write_parquet
+from pipelines.dedup import minhash as M
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF, DedupStage
 
 WORK = "_work"
@@ -66,9 +67,10 @@ def write_work(
     gid = gids(live, rank)
     columns = {"gid": pa.array(gid), "id": live[S.ID]}
     keys = []
+    words = M.word_hashes(live[S.TEXT])  # the costly pass, shared by every dedup stage
     for stage in stages:
         if stage.name == "minhash_dedup":
-            bands, hashes, offsets = stage.sketch(live)
+            bands, hashes, offsets = stage.sketch(live, words)
             columns["bands"] = pa.FixedSizeListArray.from_arrays(
                 pa.array(bands.reshape(-1)), bands.shape[1]
             )
@@ -78,7 +80,7 @@ def write_work(
                 )
             keys.append(bands)
         else:
-            keys.append(stage.keys(live))
+            keys.append(stage.keys(live, words))
             columns["exact"] = pa.array(keys[-1][:, 0])
     _write(pa.table(columns), work / "keys" / f"{stem}.parquet")
     all_keys = np.concatenate([k for k in keys], axis=1) if keys else np.zeros((len(gid), 0))

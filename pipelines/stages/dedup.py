@@ -51,8 +51,9 @@ class DedupStage(Stage):
     def __call__(self, batch: pa.Table) -> pa.Table:
         raise TypeError(f"{self.name} is resolved over the whole corpus, not per batch")
 
-    def keys(self, batch: pa.Table) -> np.ndarray:
-        """``(rows, k)`` uint64 bucket keys per row of ``batch`` (rows that are alive)."""
+    def keys(self, batch: pa.Table, words: M.WordHashes | None = None) -> np.ndarray:
+        """``(rows, k)`` uint64 bucket keys per row of ``batch`` (rows that are alive);
+        ``words``: the batch's ``word_hashes``, computed once for every dedup stage."""
         raise NotImplementedError
 
 
@@ -68,8 +69,8 @@ class ExactDedup(DedupStage):
     name = "exact_dedup"
     Config = ExactDedupConfig
 
-    def keys(self, batch: pa.Table) -> np.ndarray:
-        values = M.text_hashes(batch[S.TEXT])  # 0 for a text without words: no key
+    def keys(self, batch: pa.Table, words: M.WordHashes | None = None) -> np.ndarray:
+        values = M.text_hashes(batch[S.TEXT], words)  # 0 for a text without words: no key
         tagged = _tag(values, EXACT_BAND)
         tagged[values == 0] = 0
         return tagged[:, None]
@@ -117,15 +118,17 @@ class MinHashDedup(DedupStage):
     name = "minhash_dedup"
     Config = MinHashDedupConfig
 
-    def keys(self, batch: pa.Table) -> np.ndarray:
-        return self.sketch(batch)[0]
+    def keys(self, batch: pa.Table, words: M.WordHashes | None = None) -> np.ndarray:
+        return self.sketch(batch, words)[0]
 
-    def sketch(self, batch: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def sketch(
+        self, batch: pa.Table, words: M.WordHashes | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Band keys ``(rows, bands)`` (0 for documents without words), and the shingle hashes
         with per-row offsets."""
         c = self.config
         bands, rows = c.banding
-        hashes, offsets = M.shingle_hashes(batch[S.TEXT], c.ngram)
+        hashes, offsets = M.shingle_hashes(batch[S.TEXT], c.ngram, words)
         sigs = M.signatures(hashes, offsets, c.num_perm, c.seed)
         keys = M.band_hashes(sigs, bands, rows)
         keys[offsets[1:] == offsets[:-1]] = 0  # no words: no keys (0 is never bucketed)
