@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
-from pipelines.atomic import write_json
+from pipelines.atomic import write_json, write_parquet
 from pipelines.errors import ConfigError, InputError
 from pipelines.ray_env import ensure_ray
 from training.corpus import Corpus
@@ -206,8 +206,9 @@ class BlockWriter:
     block stays unwritten until ``close``, so ``pop_last`` can always take the final block.
     """
 
-    def __init__(self, out_dir: Path, seq_len: int) -> None:
+    def __init__(self, out_dir: Path, seq_len: int, vocab_size: int) -> None:
         self.out_dir, self.seq_len = out_dir, seq_len
+        self.counts = np.zeros(vocab_size, np.int64)  # unigram counts of the written blocks
         self.carry = np.empty(0, np.int32)  # tokens not yet in a full block
         self.pending: list[np.ndarray] = []  # (n, seq_len) arrays of blocks not yet written
         self.files: list[Path] = []
@@ -246,8 +247,8 @@ class BlockWriter:
         flat = pa.array(rows.reshape(-1).astype(np.int32, copy=False))
         table = pa.table({TOKENS: pa.FixedSizeListArray.from_arrays(flat, self.seq_len)})
         path = self.out_dir / f"part-{len(self.files):05d}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS, compression="zstd")
+        write_parquet(table, path, row_group_size=ROW_GROUP_ROWS, compression="zstd")
+        self.counts += np.bincount(rows.reshape(-1), minlength=len(self.counts))
         self.files.append(path)
 
 
@@ -261,7 +262,9 @@ def pack_blocks(
     val and ``val_fallback`` says so; the reverse for an empty train split.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    writers = {split: BlockWriter(data_dir / split, seq_len) for split in ("train", "val")}
+    writers = {
+        split: BlockWriter(data_dir / split, seq_len, vocab_size) for split in ("train", "val")
+    }
     docs = {"train": 0, "val": 0}
     for batch in batches:
         for split, mask in (("val", batch["val"]), ("train", pc.invert(batch["val"]))):
@@ -286,9 +289,7 @@ def pack_blocks(
         split: [p.relative_to(data_dir).as_posix() for p in writer.close()]
         for split, writer in writers.items()
     }
-    counts = _unigram_counts(val.files, vocab_size)
-    np.save(data_dir / UNIGRAM_FILE, counts)
-    train_counts = _unigram_counts(train.files, vocab_size)
+    np.save(data_dir / UNIGRAM_FILE, val.counts)
     return {
         "train_blocks": train.blocks,
         "val_blocks": val.blocks,
@@ -300,7 +301,7 @@ def pack_blocks(
         "vocab_size": vocab_size,
         "files": files,
         "unigram_counts_file": UNIGRAM_FILE,
-        "unigram_baseline_loss": unigram_loss(counts, train_counts),
+        "unigram_baseline_loss": unigram_loss(val.counts, train.counts),
     }
 
 
@@ -320,14 +321,6 @@ def _token_batches(
     tokenize = Tokenize(tokenizer_dir, objective, val_fraction)
     ds = ds.map_batches(tokenize, batch_size=DOC_BATCH_ROWS, batch_format="pyarrow")
     yield from ds.iter_batches(batch_size=None, batch_format="pyarrow")
-
-
-def _unigram_counts(files: list[Path], vocab_size: int) -> np.ndarray:
-    counts = np.zeros(vocab_size, np.int64)
-    for path in files:
-        tokens = pq.read_table(path, columns=[TOKENS])[TOKENS]
-        counts += np.bincount(pc.list_flatten(tokens).to_numpy(), minlength=vocab_size)
-    return counts
 
 
 def _reusable(data_dir: Path, keys: dict[str, Any]) -> dict[str, Any] | None:

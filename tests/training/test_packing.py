@@ -192,7 +192,7 @@ def test_refusals_name_the_fix(tmp_path, tokenizer_dir):
 
 def test_block_writer_rolls_files_drops_the_tail_and_keeps_one_block_back(tmp_path, monkeypatch):
     monkeypatch.setattr(packing, "FILE_ROWS", 3)
-    writer = BlockWriter(tmp_path, seq_len=4)
+    writer = BlockWriter(tmp_path, seq_len=4, vocab_size=30)
     for chunk in np.array_split(np.arange(30), 7):  # 7 blocks of 4 and a tail of 2
         writer.add(chunk)
     assert writer.blocks == 7 and len(writer.files) == 2  # 6 written, 1 held back
@@ -200,3 +200,4 @@ def test_block_writer_rolls_files_drops_the_tail_and_keeps_one_block_back(tmp_pa
     files = writer.close()
     assert [f.name for f in files] == ["part-00000.parquet", "part-00001.parquet"]
     assert read_tokens(files).tolist() == list(range(24))
+    assert writer.counts.tolist() == [1] * 24 + [0] * 6  # what was written, counted once
