@@ -92,13 +92,13 @@ def connected_components(edge_refs: list, partitions: int, max_rounds: int = 64)
     ``edge_refs``: refs to ``(k, 2)`` uint64 edge arrays (any direction, duplicates allowed).
     """
     split = _split_edges.options(num_returns=partitions)
-    chunks = _transpose([_as_list(split.remote(ref, partitions)) for ref in edge_refs], partitions)
+    chunks = transpose([as_list(split.remote(ref, partitions)) for ref in edge_refs], partitions)
     previous = None
     for round_no in range(max_rounds):
         large = round_no % 2 == 0
         step = _round.options(num_returns=partitions + 1)
-        outs = [_as_list(step.remote(partitions, large, *chunks[i])) for i in range(partitions)]
-        chunks = _transpose([out[:-1] for out in outs], partitions)
+        outs = [as_list(step.remote(partitions, large, *chunks[i])) for i in range(partitions)]
+        chunks = transpose([out[:-1] for out in outs], partitions)
         sums = ray.get([out[-1] for out in outs])  # one (count, checksum) per task
         state = (sum(n for n, _ in sums), sum(c for _, c in sums) & 0xFFFFFFFFFFFFFFFF)
         if not large:
@@ -116,9 +116,11 @@ def _split_edges(edges: np.ndarray, partitions: int):
     return parts[0] if partitions == 1 else tuple(parts)
 
 
-def _as_list(refs) -> list:
+def as_list(refs) -> list:
+    """A task's ``num_returns`` results as a list (one result is not a list)."""
     return list(refs) if isinstance(refs, list | tuple) else [refs]
 
 
-def _transpose(split_lists: list[list], partitions: int) -> list[list]:
+def transpose(split_lists: list[list], partitions: int) -> list[list]:
+    """Per task, its ``partitions`` outputs → per partition, the outputs of every task."""
     return [[split[i] for split in split_lists] for i in range(partitions)]

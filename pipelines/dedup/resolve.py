@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import ray
 
 from pipelines.dedup import kernels as K
-from pipelines.dedup.components import connected_components
+from pipelines.dedup.components import as_list, connected_components, transpose
 from pipelines.dedup.index import INDEX_RANK, index_gids, index_shingles
 from pipelines.dedup.work import RECORD_BITS
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
@@ -50,13 +50,14 @@ def resolve(
     labels = connected_components(edges, partitions)
     index_ids = [ids for _, ids in buckets]
     split = _split_labels.options(num_returns=partitions)
-    by_label = _transpose([_as_list(split.remote(ref, partitions)) for ref in labels])
+    by_label = transpose([as_list(split.remote(ref, partitions)) for ref in labels], partitions)
     join = _join_labels.options(num_returns=partitions)
-    by_node = _transpose(
+    by_node = transpose(
         [
-            _as_list(join.remote(str(work), partitions, index_ids, *by_label[q]))
+            as_list(join.remote(str(work), partitions, index_ids, *by_label[q]))
             for q in range(partitions)
-        ]
+        ],
+        partitions,
     )
     return sum(
         ray.get([_write_drops.remote(str(work), exact_reason, *chunks) for chunks in by_node])
@@ -136,7 +137,7 @@ def _verified(
     grouped by the inputs of their two documents, so a task loads the keys of those inputs only
     (and, for pairs with an earlier corpus, the shingles of just the index documents met)."""
     split = _split_pairs.options(num_returns=partitions)
-    by_inputs = _transpose([_as_list(split.remote(ref, partitions)) for ref in edges])
+    by_inputs = transpose([as_list(split.remote(ref, partitions)) for ref in edges], partitions)
     return [_keep_similar.remote(work, index_dirs, threshold, *chunks) for chunks in by_inputs]
 
 
@@ -288,11 +289,3 @@ def _write_drops(work: str, exact_reason: bool, *chunks: pa.Table) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(drops.filter(pa.array(ranks == rank)), path)
     return drops.num_rows
-
-
-def _as_list(refs) -> list:
-    return list(refs) if isinstance(refs, list | tuple) else [refs]
-
-
-def _transpose(lists: list[list]) -> list[list]:
-    return [list(column) for column in zip(*lists)]
