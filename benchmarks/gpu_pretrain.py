@@ -66,7 +66,7 @@ def raw_loop(recipe, args) -> dict:
 
 def train_loop(recipe_sets: list[str], args, tmp: Path) -> dict:
     from training.config import load_recipe
-    from training.metrics import read_metrics
+    from training.metrics import read_metrics, steady_rate
     from training.synthetic import write_packed
     from training.train import pretrain
 
@@ -78,12 +78,7 @@ def train_loop(recipe_sets: list[str], args, tmp: Path) -> dict:
             f"ckpt_every={args.steps}", "grad_accum=1", "num_workers=0"]  # fmt: skip
     pretrain(data, tmp / "run", load_recipe("gpt2-124m", sets), quiet=True)
     records = [r for r in read_metrics(tmp / "run") if "tokens_per_s" in r]
-    tokens = seconds = 0.0
-    for before, record in zip(records, records[1:]):  # logged windows that start after warm-up
-        if before["step"] >= args.warmup:
-            window = record["tokens"] - before["tokens"]
-            tokens, seconds = tokens + window, seconds + window / record["tokens_per_s"]
-    rate = tokens / seconds if seconds else float("nan")
+    rate = steady_rate(records, args.warmup)
     last = records[-1]
     mfu = rate * last["mfu"] / last["tokens_per_s"] if last["mfu"] is not None else None
     return {"tokens_per_s": rate, "mfu": mfu}

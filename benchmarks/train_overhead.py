@@ -66,19 +66,6 @@ def plain_loop(data_dir: Path, recipe, steps: int, warmup: int) -> float:
     return (steps - warmup) * t.batch_size * m.seq_len / (time.perf_counter() - start)
 
 
-def steady_rate(run_dir: Path, warmup: int) -> float:
-    """Tokens over time of the logged windows that start after ``warmup``."""
-    from training.metrics import read_metrics
-
-    records = [r for r in read_metrics(run_dir) if "tokens_per_s" in r]
-    tokens = seconds = 0.0
-    for before, record in zip(records, records[1:]):
-        if before["step"] >= warmup:
-            window = record["tokens"] - before["tokens"]
-            tokens, seconds = tokens + window, seconds + window / record["tokens_per_s"]
-    return tokens / seconds
-
-
 def run_mode(mode: str, data: Path, recipe, sets: list[str], args, run: Path) -> float:
     """Steady-state tokens/s of one run of ``mode``; ray-1 starts and stops its own Ray, so
     its background processes do not slow the other modes."""
@@ -108,7 +95,9 @@ def run_mode(mode: str, data: Path, recipe, sets: list[str], args, run: Path) ->
     finally:
         if workers:
             ray.shutdown()
-    return steady_rate(run, args.warmup)
+    from training.metrics import read_metrics, steady_rate
+
+    return steady_rate(read_metrics(run), args.warmup)
 
 
 def main() -> None:

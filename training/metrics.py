@@ -41,6 +41,18 @@ def say(message: str, quiet: bool = False) -> None:
         print(f"[forage] {message}", file=sys.stderr, flush=True)
 
 
+def steady_rate(records: list[dict[str, Any]], warmup: int) -> float:
+    """Training tokens/s over the logged windows that start at or after step ``warmup`` (start-up,
+    compilation and the first steps left out); NaN when no such window was logged."""
+    logged = [r for r in records if "tokens_per_s" in r]
+    tokens = seconds = 0.0
+    for before, record in zip(logged, logged[1:]):
+        if before["step"] >= warmup:
+            window = record["tokens"] - before["tokens"]
+            tokens, seconds = tokens + window, seconds + window / record["tokens_per_s"]
+    return tokens / seconds if seconds else float("nan")
+
+
 def read_metrics(run_dir: str | Path) -> list[dict[str, Any]]:
     """The records of metrics.jsonl; a torn last line (a worker killed mid-write) is skipped."""
     path = Path(run_dir) / METRICS

@@ -162,3 +162,16 @@ def test_mlm_trains_and_exports(tmp_path):
     assert result.last_loss < 0.8 * result.first_loss
     model = AutoModelForMaskedLM.from_pretrained(result.hf_dir)
     assert type(model).__name__ == "ModernBertForMaskedLM"
+
+
+def test_steady_rate_counts_only_windows_after_warmup():
+    from training.metrics import steady_rate
+
+    records = [
+        {"step": 10, "tokens": 100, "tokens_per_s": 1.0},  # start-up window: slow
+        {"step": 20, "tokens": 200, "tokens_per_s": 100.0},
+        {"step": 30, "tokens": 300, "tokens_per_s": 50.0},
+        {"step": 30, "val_loss": 3.0},
+    ]
+    assert steady_rate(records, warmup=10) == pytest.approx(200 / (1 + 2))
+    assert steady_rate(records, warmup=30) != steady_rate(records, warmup=30)  # NaN: no window
