@@ -108,7 +108,7 @@ def _finish(stem: str, recipe: Recipe, out_dir: str, schema: pa.Schema) -> list[
         "near_duplicate": "minhash_dedup" if "minhash_dedup" in names else "exact_dedup",
     }
     mode = "annotate" if all(s.config.mode == "annotate" for s in dedup) else "drop"
-    batch = apply_drops(batch, read_drops(work, rank), rank, by_reason, mode)
+    batch = apply_drops(batch, read_drops(work, rank, batch), rank, by_reason, mode)
     for stage in after:
         batch = stage(batch)
     for stage in dedup:

@@ -15,10 +15,11 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import ray
 
+from pipelines.atomic import write_parquet
 from pipelines.dedup import kernels as K
 from pipelines.dedup.components import as_list, connected_components, transpose
 from pipelines.dedup.index import INDEX_RANK, index_gids, index_shingles
-from pipelines.dedup.work import RECORD_BITS
+from pipelines.dedup.work import BUCKET_ROW_GROUP, RECORD_BITS
 from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
 
 _EMPTY = np.zeros((0, 2), dtype=np.uint64)
@@ -284,8 +285,8 @@ def _write_drops(work: str, exact_reason: bool, *chunks: pa.Table) -> int:
             DUP_CLUSTER_SIZE: table["size"],
         }
     )
-    for rank in np.unique(ranks):
+    for rank in np.unique(ranks):  # sorted by gid: a work part reads only its row groups
+        mine = drops.filter(pa.array(ranks == rank)).sort_by("gid")
         path = Path(work, "drops", f"{int(rank):06d}.parquet")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(drops.filter(pa.array(ranks == rank)), path)
+        write_parquet(mine, path, compression="lz4", row_group_size=BUCKET_ROW_GROUP)
     return drops.num_rows

@@ -123,9 +123,15 @@ def apply_drops(
     return batch
 
 
-def read_drops(work: Path, rank: int) -> pa.Table | None:
+def read_drops(work: Path, rank: int, batch: pa.Table) -> pa.Table | None:
+    """The decided drops of the documents in ``batch`` (one work part of input ``rank``): only
+    the row groups of the gid-sorted drops file that overlap the part's gids are read."""
     path = work / "drops" / f"{rank:06d}.parquet"
-    return pq.read_table(path) if path.exists() else None
+    if not path.exists() or not batch.num_rows:
+        return None
+    part = gids(batch, rank)
+    span = [("gid", ">=", int(part.min())), ("gid", "<=", int(part.max()))]
+    return pq.read_table(path, filters=span)
 
 
 def _set(batch: pa.Table, name: str, values) -> pa.Table:
