@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.errors import ConfigError, InputError
-from pipelines.manifest import build_manifest, sum_totals
+from pipelines.manifest import build_manifest, input_marker
 from pipelines.recipe import Recipe
 from pipelines.shards import DATA, MANIFEST, ShardStore, write_parts
 from pipelines.stages import STAGES
@@ -56,7 +54,12 @@ def refilter(corpus: str, output: str, recipe: Recipe) -> dict[str, Any]:
         for stage in filters:
             table = stage.reapply(table)
         schema = _schema(table.schema)
-        marker = _marker(str(path), table, write_parts(table, output, schema))
+        parts = write_parts(table, output, schema)
+        # One input read whole: its record count goes on the first part, as a reader's end row.
+        parts = [p | {"end": None} for p in parts]
+        if parts:
+            parts[0]["end"] = {"records": table.num_rows, "error": None, "skipped": {}}
+        marker = input_marker(str(path), "parquet", parts)
         store.mark_done(f"{path.stem}", marker)
         markers.append(marker)
     manifest = build_manifest(
@@ -98,21 +101,3 @@ def _check_signals(filters: list[Filter], columns: list[str], path: Path) -> Non
 def _schema(schema: pa.Schema) -> pa.Schema:
     base = set(S.DOCUMENT_SCHEMA.names)
     return S.shard_schema([f for f in schema if f.name not in base])
-
-
-def _marker(path: str, table: pa.Table, parts: list[dict[str, Any]]) -> dict[str, Any]:
-    rejected = table.filter(pc.is_valid(table[S.DROP_REASON]))
-    reasons = Counter(zip(rejected[S.DROPPED_BY].to_pylist(), rejected[S.DROP_REASON].to_pylist()))
-    return {
-        "path": path,
-        "format": "parquet",
-        "status": "ok",
-        "records_read": table.num_rows,
-        "kept": table.num_rows - rejected.num_rows,
-        "rejected": rejected.num_rows,
-        "errors": 0,
-        "error": None,
-        "skipped": 0,
-        "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
-        "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
-    } | ({"totals": totals} if (totals := sum_totals(parts)) else {})

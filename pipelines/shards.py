@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ def _write_input_rows(rows: pa.Table, source_file: str, out: Path, schema: pa.Sc
             files.append(
                 _write_file(S.conform(table, target), out, kind, f"part-{key}-{first:09d}")
             )
-    reasons = Counter(zip(rejected[S.DROPPED_BY].to_pylist(), rejected[S.DROP_REASON].to_pylist()))
+    reasons = reason_counts(rejected)
     counted = rows.filter(pc.invert(is_error))
     totals = {c: _totals(counted[c]) for c in S.total_columns(schema) if c in rows.column_names}
     return {
@@ -70,11 +69,20 @@ def _write_input_rows(rows: pa.Table, source_file: str, out: Path, schema: pa.Sc
         "kept": kept.num_rows,
         "rejected": rejected.num_rows,
         "errors": errors.num_rows,
-        "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
+        "reasons": reasons,
         "error_rows": _error_details(errors),
         "files": files,
         "end": json.loads(end[S.ERROR][0].as_py()) if end.num_rows else None,
     } | ({"totals": totals} if totals else {})
+
+
+def reason_counts(rejected: pa.Table) -> list[list]:
+    """``[stage, reason, rows]`` for each (dropped_by, drop_reason) of rejected rows, sorted."""
+    if not rejected.num_rows:
+        return []
+    counts = rejected.group_by([S.DROPPED_BY, S.DROP_REASON]).aggregate([([], "count_all")])
+    rows = counts.to_pylist()  # one per distinct (stage, reason): few
+    return sorted([r[S.DROPPED_BY], r[S.DROP_REASON], r["count_all"]] for r in rows)
 
 
 def _totals(column: pa.ChunkedArray) -> int | dict[str, int]:
