@@ -102,11 +102,10 @@ def _finish(stem: str, recipe: Recipe, out_dir: str, schema: pa.Schema) -> list[
     work = Path(out_dir) / WORK
     rank = int(stem.split("-")[0])
     batch = pq.read_table(work / "docs" / f"{stem}.parquet")
-    names = {s.name for s in dedup}
-    by_reason = {
-        "exact_duplicate": "exact_dedup" if "exact_dedup" in names else "minhash_dedup",
-        "near_duplicate": "minhash_dedup" if "minhash_dedup" in names else "exact_dedup",
-    }
+    by_reason = {s.reason: s.name for s in dedup}
+    for s in dedup:  # a reason no stage of the recipe owns goes to the one that is there
+        by_reason.setdefault("exact_duplicate", s.name)
+        by_reason.setdefault("near_duplicate", s.name)
     mode = "annotate" if all(s.config.mode == "annotate" for s in dedup) else "drop"
     batch = apply_drops(batch, read_drops(work, rank, batch), rank, by_reason, mode)
     for stage in after:

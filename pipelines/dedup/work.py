@@ -69,19 +69,9 @@ def write_work(
     keys = []
     words = M.word_hashes(live[S.TEXT])  # the costly pass, shared by every dedup stage
     for stage in stages:
-        if stage.name == "minhash_dedup":
-            bands, hashes, offsets = stage.sketch(live, words)
-            columns["bands"] = pa.FixedSizeListArray.from_arrays(
-                pa.array(bands.reshape(-1)), bands.shape[1]
-            )
-            if stage.config.verify:  # for checking candidate pairs later
-                columns["shingles"] = pa.ListArray.from_arrays(
-                    pa.array(offsets.astype(np.int32)), pa.array(hashes.astype(np.uint32))
-                )
-            keys.append(bands)
-        else:
-            keys.append(stage.keys(live, words))
-            columns["exact"] = pa.array(keys[-1][:, 0])
+        stage_keys, stage_columns = stage.work_columns(live, words)
+        keys.append(stage_keys)
+        columns |= stage_columns
     _write(pa.table(columns), work / "keys" / f"{stem}.parquet")
     all_keys = np.concatenate([k for k in keys], axis=1) if keys else np.zeros((len(gid), 0))
     flat_keys = all_keys.reshape(-1).astype(np.uint64)

@@ -47,6 +47,7 @@ class DedupStage(Stage):
 
     is_global: ClassVar[bool] = True
     output_fields = DEDUP_FIELDS
+    reason: ClassVar[str]  # the drop reason of the duplicates this stage finds
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         raise TypeError(f"{self.name} is resolved over the whole corpus, not per batch")
@@ -54,6 +55,13 @@ class DedupStage(Stage):
     def keys(self, batch: pa.Table, words: M.WordHashes | None = None) -> np.ndarray:
         """``(rows, k)`` uint64 bucket keys per row of ``batch`` (rows that are alive);
         ``words``: the batch's ``word_hashes``, computed once for every dedup stage."""
+        raise NotImplementedError
+
+    def work_columns(
+        self, batch: pa.Table, words: M.WordHashes | None = None
+    ) -> tuple[np.ndarray, dict[str, pa.Array]]:
+        """The bucket keys of ``batch`` and the per-document columns the global step reads
+        from the keys file (exact keys, band keys, shingles for verification)."""
         raise NotImplementedError
 
 
@@ -68,6 +76,11 @@ class ExactDedup(DedupStage):
 
     name = "exact_dedup"
     Config = ExactDedupConfig
+    reason = "exact_duplicate"
+
+    def work_columns(self, batch, words=None):
+        keys = self.keys(batch, words)
+        return keys, {"exact": pa.array(keys[:, 0])}
 
     def keys(self, batch: pa.Table, words: M.WordHashes | None = None) -> np.ndarray:
         values = M.text_hashes(batch[S.TEXT], words)  # 0 for a text without words: no key
@@ -117,6 +130,18 @@ class MinHashDedup(DedupStage):
 
     name = "minhash_dedup"
     Config = MinHashDedupConfig
+    reason = "near_duplicate"
+
+    def work_columns(self, batch, words=None):
+        bands, hashes, offsets = self.sketch(batch, words)
+        columns = {
+            "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1)), bands.shape[1])
+        }
+        if self.config.verify:  # for checking candidate pairs later
+            columns["shingles"] = pa.ListArray.from_arrays(
+                pa.array(offsets.astype(np.int32)), pa.array(hashes.astype(np.uint32))
+            )
+        return bands, columns
 
     def keys(self, batch: pa.Table, words: M.WordHashes | None = None) -> np.ndarray:
         return self.sketch(batch, words)[0]
