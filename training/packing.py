@@ -16,6 +16,7 @@ boundaries or scheduling: the same corpus, tokenizer and settings give identical
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import logging
 import os
@@ -132,12 +133,15 @@ MIN_VAL_DOCS = 8  # a small corpus still gets a validation split worth measuring
 def effective_val_fraction(corpus: Corpus, val_fraction: float) -> float:
     """``val_fraction``, raised just enough that at least ``MIN_VAL_DOCS`` documents (at most a
     tenth of the corpus) fall below it: 1% of 88 documents would be none."""
+    documents = sum(pq.ParquetFile(f).metadata.num_rows for f in corpus.data_files)
+    if documents * val_fraction >= 10 * MIN_VAL_DOCS:  # ~80 expected: fewer than 8 ≈ never
+        return val_fraction  # no pass over the ids of a large corpus
     ids = [i for f in corpus.data_files for i in pq.read_table(f, columns=[S.ID])[S.ID].to_pylist()]
     wanted = min(MIN_VAL_DOCS, len(ids) // 10)
     if wanted == 0:
         return val_fraction
-    hashes = sorted(_id_hash(i) for i in ids)
-    return max(val_fraction, (hashes[wanted - 1] + 1) / 2**32)
+    hashes = heapq.nsmallest(wanted, (_id_hash(i) for i in ids))
+    return max(val_fraction, (hashes[-1] + 1) / 2**32)
 
 
 def _id_hash(doc_id: str) -> int:
