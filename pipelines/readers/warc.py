@@ -13,6 +13,7 @@ from resiliparse.parse.html import HTMLTree
 
 from pipelines import schema as S
 from pipelines.readers.base import BlockBuilder, InputSpec, ReadConfig
+from pipelines.readers.http_body import BodyError, decode_body
 from pipelines.readers.io import open_binary
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -101,15 +102,11 @@ def _record_rows(
         if (record.http_content_type or "").lower() not in HTML_TYPES:
             out.skip("non_html")
             return
-    body = record.reader.read()
-    if len(body) < declared:
-        yield from out.error(
-            f"truncated record: {len(body):,} of {declared:,} bytes present",
-            offset=offset,
-            source=source,
-        )
-        if not body:
-            return
+    body, problems = _payload(record, source, config)
+    for message in problems:
+        yield from out.error(message, offset=offset, source=source)
+    if body is None:
+        return
     try:
         row = _html_row(record, body, config) if source == "warc" else _wet_row(record, body)
     except Exception as exc:  # a page the HTML/charset stack cannot handle is bad data, not fatal
@@ -119,6 +116,34 @@ def _record_rows(
         return
     row[S.SOURCE_OFFSET] = offset
     yield from out.add(row)
+
+
+def _payload(record: WarcRecord, source: str, config: ReadConfig) -> tuple[bytes | None, list[str]]:
+    """The record's payload with its HTTP transfer and content codings undone (None: no
+    document), and the problems to report as error rows."""
+    body = record.reader.read()
+    declared = record.content_length
+    complete = len(body) >= declared
+    problems = []
+    if not complete:
+        problems.append(f"truncated record: {len(body):,} of {declared:,} bytes present")
+        if not body:
+            return None, problems
+    if source == "warc" and body:
+        headers = record.http_headers
+        try:
+            body = decode_body(
+                body,
+                transfer_encoding=",".join(headers.get_multiple("Transfer-Encoding")),
+                content_encoding=",".join(headers.get_multiple("Content-Encoding")),
+                max_bytes=config.max_record_bytes,
+                complete=complete,
+            )
+        except BodyError as exc:
+            if complete:  # a cut record is reported once, as truncated
+                problems.append(f"undecodable HTTP body: {exc}")
+            return None, problems
+    return body, problems
 
 
 def _common(record: WarcRecord, source: str) -> dict:
