@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 import fsspec
@@ -13,15 +16,35 @@ from pipelines.readers.io import open_binary
 
 LISTING_SUFFIXES = (".paths.gz", ".paths")
 GLOB_CHARS = "*?["
+# Common Crawl WAT: JSON metadata (headers, links) of each capture, without its text.
+WAT_SUFFIXES = (".wat.gz", ".wat.zst", ".wat")
+WAT_LISTINGS = ("wat.paths.gz", "wat.paths")
+
+
+MAX_LISTED_SKIPS = 1000  # the manifest names this many skipped files, and counts the rest
+
+
+@dataclass(frozen=True)
+class Inputs:
+    specs: list[InputSpec]
+    skipped: list[dict[str, str]]  # files of a given directory that are not read, and why
 
 
 def resolve_inputs(args: list[str], config: ReadConfig) -> list[InputSpec]:
     """Expand and check every input before any work starts; raise InputError on the first bad one."""
+    return resolve(args, config).specs
+
+
+def resolve(args: list[str], config: ReadConfig) -> Inputs:
+    """``resolve_inputs``, plus the files found in given directories that are skipped."""
     if not args:
         raise InputError("no --input given")
     specs: list[InputSpec] = []
+    skipped: list[dict[str, str]] = []
     for arg in args:
-        for path in _expand(arg, config):
+        _refuse_wat(arg)
+        for path in _expand(arg, config, skipped):
+            _refuse_wat(path)
             fmt = detect_format(path)
             if fmt is None:
                 known = ", ".join(s for group in SUFFIXES.values() for s in group)
@@ -29,7 +52,36 @@ def resolve_inputs(args: list[str], config: ReadConfig) -> list[InputSpec]:
             specs.append(InputSpec(path, fmt))
     seen: set[str] = set()
     unique = [s for s in specs if not (s.path in seen or seen.add(s.path))]
-    return [r for s in unique for r in split_input(s, config.split_bytes)]
+    return Inputs([r for s in unique for r in split_input(s, config.split_bytes)], skipped)
+
+
+def skipped_summary(skipped: list[dict[str, str]]) -> dict[str, Any]:
+    """The manifest's ``skipped_files``: how many, by reason, and the first files by name."""
+    return {
+        "count": len(skipped),
+        "reasons": dict(sorted(Counter(s["reason"] for s in skipped).items())),
+        "files": skipped[:MAX_LISTED_SKIPS],
+    }
+
+
+def _refuse_wat(path: str) -> None:
+    """A WAT file or listing has no text to curate: say what to pass instead."""
+    name = path.lower().split("?", 1)[0]
+    if name.endswith(WAT_LISTINGS):
+        raise InputError(
+            f"{path} lists WAT files, which hold JSON metadata (HTTP headers, links) and no "
+            "page text: pass the crawl's wet.paths.gz (extracted text) or warc.paths.gz (HTML)"
+        )
+    if name.endswith(WAT_SUFFIXES):
+        stem, dot_wat, tail = path.rpartition(".wat")
+        wet = (
+            f" (for this one likely {stem.replace('/wat/', '/wet/')}.wet{tail})" if dot_wat else ""
+        )
+        raise InputError(
+            f"{path} is a WAT file: its records hold JSON metadata (HTTP headers, links) and "
+            "no page text; pass the WET (.warc.wet.gz, extracted text) or WARC (.warc.gz, HTML) "
+            f"of the same crawl instead{wet}"
+        )
 
 
 def split_input(spec: InputSpec, step: int) -> list[InputSpec]:
@@ -65,7 +117,7 @@ def split_input(spec: InputSpec, step: int) -> list[InputSpec]:
     ]
 
 
-def _expand(arg: str, config: ReadConfig) -> list[str]:
+def _expand(arg: str, config: ReadConfig, skipped: list[dict[str, str]]) -> list[str]:
     is_url = "://" in arg
     if arg.lower().endswith(LISTING_SUFFIXES):
         return _read_listing(arg, config)
@@ -78,7 +130,7 @@ def _expand(arg: str, config: ReadConfig) -> list[str]:
         return [m if (not is_url or "://" in m) else protocol + m for m in matches]
     if not is_url:
         if os.path.isdir(arg):
-            return _directory_files(arg)
+            return _directory_files(arg, skipped)
         if not os.path.isfile(arg):
             raise InputError(f"no such file: {arg}")
         return [os.path.abspath(arg)]
@@ -86,13 +138,22 @@ def _expand(arg: str, config: ReadConfig) -> list[str]:
     return [arg]
 
 
-def _directory_files(path: str) -> list[str]:
+def _directory_files(path: str, skipped: list[dict[str, str]]) -> list[str]:
+    """The files of a supported format under ``path``; the others go to ``skipped``."""
     found = []
-    for root, _, names in os.walk(path):
-        found += [os.path.join(root, n) for n in names if detect_format(n)]
+    for root, dirs, names in os.walk(path):
+        dirs.sort()
+        for name in sorted(names):
+            full = os.path.abspath(os.path.join(root, name))
+            if name.lower().endswith(WAT_SUFFIXES):
+                skipped.append({"path": full, "reason": "wat_metadata_no_text"})
+            elif detect_format(name):
+                found.append(full)
+            else:
+                skipped.append({"path": full, "reason": "unknown_format"})
     if not found:
         raise InputError(f"directory {path} holds no file of a supported format")
-    return sorted(os.path.abspath(p) for p in found)
+    return sorted(found)
 
 
 def _check_remote(url: str, config: ReadConfig) -> None:

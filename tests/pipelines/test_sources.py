@@ -38,7 +38,7 @@ def test_duplicate_inputs_are_read_once():
         ("/nonexistent/file.warc.gz", "no such file: /nonexistent/file.warc.gz"),
         ("/nonexistent/*.warc.gz", "no files match"),
         (__file__, "unknown input format"),
-        (str(WARC_DIR / "*.wat.gz"), "unknown input format"),
+        (str(WARC_DIR / "*.wat.gz"), "is a WAT file"),
     ],
 )
 def test_bad_inputs_fail_fast(arg, message):
