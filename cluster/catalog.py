@@ -3,27 +3,24 @@ lock a refresh holds, and the fingerprints that tell processed inputs from new o
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pipelines.atomic import write_json
 from pipelines.errors import ForageError, InputError
+from pipelines.lock import OutputLocked, output_lock
 
 CATALOG = "catalog.json"
 LOCK = ".refresh.lock"
 CATALOG_FORMAT = 1
 
 
-class RefreshLocked(ForageError):
+class RefreshLocked(OutputLocked):
     """Another refresh of the same corpus is running."""
 
 
@@ -96,22 +93,6 @@ def write_catalog(root: Path, catalog: dict[str, Any]) -> None:
     write_json(root / CATALOG, catalog, durable=True)
 
 
-@contextmanager
-def corpus_lock(root: Path) -> Iterator[None]:
+def corpus_lock(root: Path) -> AbstractContextManager[Path]:
     """An exclusive lock on the corpus for one refresh; the OS drops it if the process dies."""
-    with open(root / LOCK, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "another process"
-            raise RefreshLocked(
-                f"another refresh of {root} is running ({holder}); wait for it to finish — "
-                "a refresh resumes where a stopped one left off"
-            ) from None
-        f.seek(0)
-        f.truncate()
-        started = datetime.now(UTC).isoformat(timespec="seconds")
-        f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {started}\n")
-        f.flush()
-        yield
+    return output_lock(root, "refresh", name=LOCK, error=RefreshLocked)

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
         "--recipe",
         default=None,
         metavar="NAME|FILE",
-        help="recipe name (default: web, every stage) or YAML file",
+        help="recipe name or YAML file for every input (default: per source kind: "
+        "wikipedia for MediaWiki dumps, web for the rest)",
     )
     add_recipe_options(curate)
     curate.set_defaults(run=_run_curate)
@@ -106,10 +107,10 @@ def _add_quality(sub: argparse._SubParsersAction) -> None:
 def _run_curate(args: argparse.Namespace) -> int:
     from cluster.summary import print_summary
     from pipelines.curate import curate
-    from pipelines.recipe import load_recipe
+    from pipelines.recipe_set import load_recipes
 
-    recipe = load_recipe(args.recipe, args.overrides)
-    result = curate(args.input, args.output, recipe, quiet=args.quiet)
+    recipes = load_recipes(args.recipe, args.overrides)
+    result = curate(args.input, args.output, recipes, quiet=args.quiet)
     if not args.quiet:
         print_summary(result.manifest, result.manifest_path)
     return 0

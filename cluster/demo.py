@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from cluster.summary import print_summary
 from pipelines.curate import curate
 from pipelines.demo import write_sample_crawl
-from pipelines.recipe import load_recipe
+from pipelines.recipe_set import load_recipes
 
 
 def run_demo(
@@ -32,7 +32,7 @@ def run_demo(
             f"duplicates, {stats.junk_pages} junk, {stats.pii_pages} with PII, "
             f"{stats.non_html} non-HTML)"
         )
-    result = curate([str(sample)], str(corpus), load_recipe(None, overrides), quiet=quiet)
+    result = curate([str(sample)], str(corpus), load_recipes(None, overrides), quiet=quiet)
     if not quiet:
         print_summary(result.manifest, result.manifest_path)
         _print_examples(corpus)

@@ -60,7 +60,12 @@ def _add_refresh(sub: argparse._SubParsersAction) -> None:
     refresh.add_argument("--cc-index-url", default="https://index.commoncrawl.org")
     refresh.add_argument("--cc-data-url", default="https://data.commoncrawl.org")
     refresh.add_argument("--wiki-url", default="https://dumps.wikimedia.org")
-    refresh.add_argument("--recipe", default=None, metavar="NAME|FILE", help="default: web")
+    refresh.add_argument(
+        "--recipe",
+        default=None,
+        metavar="NAME|FILE",
+        help="default: per source kind (web, wikipedia)",
+    )
     add_recipe_options(refresh)
     refresh.set_defaults(run=_run_refresh)
 
@@ -135,13 +140,13 @@ def _run_jobs(args: argparse.Namespace) -> int:
 
 def _run_refresh(args: argparse.Namespace) -> int:
     from cluster.refresh import refresh, refresh_inputs
-    from pipelines.recipe import load_recipe
+    from pipelines.recipe_set import load_recipes
 
     if not args.quiet:
         logging.getLogger("forage.refresh").setLevel(logging.INFO)
     inputs = refresh_inputs(args)
-    recipe = load_recipe(args.recipe, args.overrides)
-    result = refresh(inputs, args.corpus, recipe, quiet=args.quiet)
+    recipes = load_recipes(args.recipe, args.overrides)
+    result = refresh(inputs, args.corpus, recipes, quiet=args.quiet)
     print(result.summary())
     return 0
 

@@ -39,6 +39,7 @@ from pipelines.atomic import write_json
 from pipelines.dedup.index import SETTINGS, against_indexes
 from pipelines.errors import ConfigError, ForageError
 from pipelines.recipe import Recipe, StageSpec
+from pipelines.recipe_set import RecipeSet
 from pipelines.stages import build_config
 
 log = logging.getLogger("forage.refresh")
@@ -72,9 +73,10 @@ class RefreshResult:
 
 
 def refresh(
-    inputs: list[str], corpus: str | Path, recipe: Recipe, *, quiet: bool = False
+    inputs: list[str], corpus: str | Path, recipe: Recipe | RecipeSet, *, quiet: bool = False
 ) -> RefreshResult:
     """Curate the inputs no committed version has processed into a new version of ``corpus``."""
+    recipes = recipe if isinstance(recipe, RecipeSet) else RecipeSet.single(recipe)
     from pipelines.curate import curate
     from pipelines.sources import resolve_inputs
 
@@ -82,14 +84,14 @@ def refresh(
     root.mkdir(parents=True, exist_ok=True)
     with corpus_lock(root):
         catalog = read_catalog(root)
-        paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipe.read)))
+        paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipes.read)))
         known = {
             (i["path"], i["size"], i.get("mtime_ns")): i["checksum"]
             for v in catalog["versions"]
             for i in v["inputs"]
             if i.get("mtime_ns") is not None
         }
-        records = [fingerprint(p, recipe.read.storage_options, known) for p in paths]
+        records = [fingerprint(p, recipes.read.storage_options, known) for p in paths]
         seen = {_key(i) for v in catalog["versions"] for i in v["inputs"]}
         new = [r for r in records if _key(dataclasses.asdict(r)) not in seen]
         if not new:
@@ -106,7 +108,10 @@ def refresh(
         number = max((v["version"] for v in catalog["versions"]), default=0) + 1
         name = f"v{number:04d}"
         target = root / name
-        versioned = with_dedup_index(recipe, str(target / INDEX_DIR), earlier)
+        index = str(target / INDEX_DIR)
+        versioned = recipes.with_recipes(
+            {n: with_dedup_index(r, index, earlier) for n, r in recipes.recipes.items()}
+        )
         _prepare_version(target, new, versioned.fingerprint())
         result = curate([r.path for r in new], str(target), versioned, quiet=quiet)
         catalog["versions"].append(

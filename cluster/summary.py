@@ -17,6 +17,7 @@ def print_summary(manifest: dict[str, Any], manifest_path: str) -> None:
         (
             i["path"].rsplit("/", 1)[-1],
             i["format"],
+            i.get("recipe", "-"),
             i["records_read"],
             i["kept"],
             i["rejected"],
@@ -25,7 +26,13 @@ def print_summary(manifest: dict[str, Any], manifest_path: str) -> None:
         )
         for i in manifest["inputs"]
     ]
-    _table(("input", "format", "read", "kept", "rejected", "errors", "status"), rows)
+    _table(("input", "format", "recipe", "read", "kept", "rejected", "errors", "status"), rows)
+    skipped = manifest.get("skipped_files")
+    if skipped:
+        why = ", ".join(f"{r}={n}" for r, n in skipped["reasons"].items())
+        print(
+            f"skipped in input directories: {skipped['count']:,} files ({why}; listed in the manifest)"
+        )
     stage_rows = [
         (s["name"], s["dropped"], ", ".join(f"{r}={n}" for r, n in s["reasons"].items()))
         for s in manifest["stages"]

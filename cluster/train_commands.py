@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from cluster.options import add_recipe_options
 
@@ -57,13 +58,21 @@ def _run_tokenizer(args: argparse.Namespace) -> int:
 
 
 def _run_pretrain(args: argparse.Namespace) -> int:
+    from pipelines.lock import output_lock
     from training.config import load_recipe
+    from training.corpus import Corpus
+
+    recipe = load_recipe(args.recipe, args.overrides)
+    Corpus.open(args.data)  # a wrong --data fails here, before anything is written
+    with output_lock(args.output, "pretrain") as run:  # one writer per run directory
+        return _pretrain_locked(args, recipe, run)
+
+
+def _pretrain_locked(args: argparse.Namespace, recipe: Any, run: Path) -> int:
     from training.packing import prepare_data
     from training.tokenizer import train_tokenizer
     from training.train import pretrain
 
-    recipe = load_recipe(args.recipe, args.overrides)
-    run = Path(args.output)
     tokenizer = Path(args.tokenizer) if args.tokenizer else run / "tokenizer"
     if args.tokenizer is None and not (tokenizer / "tokenizer.json").exists():
         vocab = args.vocab_size or recipe.model.vocab_size or default_vocab(recipe.model.d_model)

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -15,12 +14,15 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines import schema as S
+from pipelines.lock import output_lock
 from pipelines.manifest import build_manifest, input_marker
+from pipelines.progress import Progress
 from pipelines.ray_env import ensure_ray, quiet_ray_data
 from pipelines.readers import InputSpec
 from pipelines.recipe import Recipe
+from pipelines.recipe_set import RecipeSet
 from pipelines.shards import ShardStore
-from pipelines.sources import resolve_inputs
+from pipelines.sources import resolve, skipped_summary
 from pipelines.stages import Stage
 
 log = logging.getLogger("forage.curate")
@@ -33,58 +35,83 @@ class CurateResult:
     resumed_inputs: int  # inputs finished by an earlier run and skipped now
 
 
-def curate(inputs: list[str], output: str, recipe: Recipe, *, quiet: bool = False) -> CurateResult:
-    """Run the recipe over ``inputs`` into ``output``; rerunning resumes where a killed run stopped."""
+def curate(
+    inputs: list[str], output: str, recipe: Recipe | RecipeSet, *, quiet: bool = False
+) -> CurateResult:
+    """Run the recipe(s) over ``inputs`` into ``output``; a rerun resumes where a killed run
+    stopped. A ``RecipeSet`` gives each input the recipe of its source kind."""
     started = time.monotonic()
-    specs = resolve_inputs(inputs, recipe.read)  # fails fast, before Ray starts
-    stages = recipe.build_stages()  # validates parameters and loads models once, here too
-    schema = S.shard_schema([f for stage in stages for f in stage.output_fields])
-    store = ShardStore(output)
-    done = store.prepare(recipe.fingerprint())
-    todo = [s for s in specs if s.key not in done]
-    inputs = len({s.path for s in specs})
-    progress = Progress(inputs, inputs - len({s.path for s in todo}), quiet=quiet)
-    if todo:
-        _run(todo, specs, recipe, stages, output, schema, store, progress)
-    markers = list(store.markers().values())
-    manifest = build_manifest(
-        markers, recipe.resolved(), recipe.fingerprint(), time.monotonic() - started
+    recipes = recipe if isinstance(recipe, RecipeSet) else RecipeSet.single(recipe)
+    resolved = resolve(inputs, recipes.read)  # fails fast, before Ray starts
+    stages = recipes.build_stages()  # validates parameters and loads models once, here too
+    fields = [f for chain in stages.values() for stage in chain for f in stage.output_fields]
+    job = _Job(
+        specs=resolved.specs,
+        skipped=resolved.skipped,
+        output=output,
+        recipes=recipes,
+        stages=stages,
+        schema=S.shard_schema(fields),
+        quiet=quiet,
     )
+    with output_lock(output, "curate"):  # a second writer stops here, naming this one
+        return _curate_locked(job, started)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Job:
+    specs: list[InputSpec]
+    skipped: list[dict[str, str]]  # files in given directories that are not read, and why
+    output: str
+    recipes: RecipeSet
+    stages: dict[str, list[Stage]]  # recipe name → its stages
+    schema: pa.Schema
+    quiet: bool
+
+    def recipe_name(self, spec: InputSpec) -> str:
+        return self.recipes.for_format(spec.format).name
+
+
+def _curate_locked(job: _Job, started: float) -> CurateResult:
+    store = ShardStore(job.output)
+    done = store.prepare(job.recipes.fingerprint())
+    todo = [s for s in job.specs if s.key not in done]
+    inputs = len({s.path for s in job.specs})
+    resumed = inputs - len({s.path for s in todo})
+    progress = Progress(inputs, resumed, quiet=job.quiet)
+    if todo:
+        _run(job, todo, store, progress)
+    markers = list(store.markers().values())
+    resolved = {name: r.resolved() for name, r in job.recipes.recipes.items()}
+    manifest = build_manifest(
+        markers, resolved, job.recipes.fingerprint(), time.monotonic() - started
+    )
+    if job.skipped:
+        manifest["skipped_files"] = skipped_summary(job.skipped)
     path = store.write_manifest(manifest)
     if not os.environ.get("FORAGE_KEEP_WORK"):  # dedup's scratch space (kept for debugging)
-        shutil.rmtree(os.path.join(output, "_work"), ignore_errors=True)
+        shutil.rmtree(os.path.join(job.output, "_work"), ignore_errors=True)
     progress.finish(manifest["counts"])
-    return CurateResult(
-        manifest=manifest,
-        manifest_path=str(path),
-        resumed_inputs=inputs - len({s.path for s in todo}),
-    )
+    return CurateResult(manifest=manifest, manifest_path=str(path), resumed_inputs=resumed)
 
 
-def _run(
-    todo: list[InputSpec],
-    specs: list[InputSpec],
-    recipe: Recipe,
-    stages: list[Stage],
-    output: str,
-    schema: pa.Schema,
-    store: ShardStore,
-    progress: Progress,
-) -> None:
-    from pipelines.datasource import build_dataset  # imports Ray Data
-
-    ensure_ray(recipe.num_cpus, quiet=progress.quiet)
+def _run(job: _Job, todo: list[InputSpec], store: ShardStore, progress: Progress) -> None:
+    ensure_ray(job.recipes.num_cpus, quiet=progress.quiet)
     by_path = {s.path: s for s in todo}
     ranges = Counter(s.path for s in todo)  # read tasks per input (large JSONL: several)
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen_rows: dict[str, int] = defaultdict(int)
-    if any(stage.is_global for stage in stages):
-        from pipelines.dedup import job  # the whole corpus first, then the shards
+    output = os.path.abspath(job.output)
+    if any(s.is_global for chain in job.stages.values() for s in chain):
+        from pipelines.dedup import job as dedup  # the whole corpus first, then the shards
 
-        batches = job.run(todo, specs, recipe, stages, os.path.abspath(output), schema)
+        chain = job.stages[job.recipes.default]
+        batches = dedup.run(todo, job.specs, job.recipes, chain, output, job.schema)
     else:
+        from pipelines.datasource import build_dataset  # imports Ray Data
+
         quiet_ray_data()
-        dataset = build_dataset(todo, recipe, os.path.abspath(output), schema)
+        dataset = build_dataset(todo, job.recipes, output, job.schema)
         batches = dataset.iter_batches(batch_size=None, batch_format="pyarrow")
     for batch in batches:
         for raw in batch["stats"].to_pylist():
@@ -97,7 +124,8 @@ def _run(
             ends = [p["end"] for p in parts[path] if p["end"]]
             if len(ends) == ranges[path] and seen_rows[path] == sum(e["records"] for e in ends):
                 spec = by_path[path]
-                store.mark_done(spec.key, input_marker(path, spec.format, parts.pop(path)))
+                marker = input_marker(path, spec.format, parts.pop(path))
+                store.mark_done(spec.key, marker | {"recipe": job.recipe_name(spec)})
                 progress.input_done()
 
 
@@ -110,44 +138,3 @@ def _log_errors(path: str, rows: list[dict[str, Any]]) -> None:
             row[S.SOURCE_OFFSET],
             row[S.ERROR],
         )
-
-
-class Progress:
-    """A progress line every few seconds on stderr (``--quiet`` silences it)."""
-
-    def __init__(self, total_inputs: int, done_inputs: int, *, quiet: bool, every_s: float = 5.0):
-        self.total, self.done, self.quiet, self.every_s = total_inputs, done_inputs, quiet, every_s
-        self.docs = self.kept = 0
-        self.start = self.last = time.monotonic()
-        if done_inputs and not quiet:
-            self._print(f"resuming: {done_inputs} of {total_inputs} inputs already done")
-
-    def update(self, stat: dict[str, Any]) -> None:
-        self.docs += stat["rows"]
-        self.kept += stat["kept"]
-        if time.monotonic() - self.last >= self.every_s:
-            self._line()
-
-    def input_done(self) -> None:
-        self.done += 1
-        self._line()
-
-    def finish(self, counts: dict[str, int]) -> None:
-        if not self.quiet:
-            c = counts
-            self._print(
-                f"done: {c['input']:,} documents → {c['kept']:,} kept, {c['rejected']:,} rejected, "
-                f"{c['errors']:,} errors in {time.monotonic() - self.start:.1f}s"
-            )
-
-    def _line(self) -> None:
-        self.last = time.monotonic()
-        rate = self.docs / max(self.last - self.start, 1e-9)
-        self._print(
-            f"{self.done}/{self.total} inputs · {self.docs:,} docs · {self.kept:,} kept · "
-            f"{rate:,.0f} docs/s"
-        )
-
-    def _print(self, message: str) -> None:
-        if not self.quiet:
-            print(f"[forage] {message}", file=sys.stderr, flush=True)

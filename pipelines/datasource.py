@@ -7,12 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import ray.data
 from ray.data import Datasource, ReadTask
 from ray.data.block import BlockMetadata
 
+from pipelines import schema as S
 from pipelines.readers import InputSpec, ReadConfig, get_reader
 from pipelines.recipe import Recipe
+from pipelines.recipe_set import RecipeSet
 from pipelines.shards import write_parts
 
 
@@ -45,7 +48,7 @@ class InputDatasource(Datasource):
 
 
 class ProcessAndWrite:
-    """Runs the recipe's stages over a batch, writes its parts, returns per-input stats.
+    """Runs its input's recipe over a batch, writes its parts, returns per-input stats.
 
     Stages are built once per worker process and reused across tasks (a fastText model
     loads once), so Ray can fuse reading, processing and writing into one task per input.
@@ -53,29 +56,41 @@ class ProcessAndWrite:
 
     _cache: dict[str, list] = {}
 
-    def __init__(self, recipe: Recipe, out_dir: str, schema: pa.Schema) -> None:
-        self.recipe = recipe
+    def __init__(
+        self, recipes: RecipeSet, formats: dict[str, str], out_dir: str, schema: pa.Schema
+    ) -> None:
+        self.recipes = recipes
+        self.formats = formats  # input path → format, which picks the recipe
         self.out_dir = out_dir
         self.schema = schema
-        self.fingerprint = recipe.fingerprint()  # once, not per batch
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        key = self.fingerprint
-        if key not in self._cache:
-            self._cache[key] = self.recipe.build_stages()
-        for stage in self._cache[key]:
-            batch = stage(batch)
-        stats = write_parts(batch, self.out_dir, self.schema)
+        stats = []
+        paths = pc.unique(batch[S.SOURCE_FILE]).to_pylist()  # one, unless Ray bundles blocks
+        for path in paths:
+            rows = batch if len(paths) == 1 else batch.filter(pc.equal(batch[S.SOURCE_FILE], path))
+            for stage in self._stages(self.recipes.for_format(self.formats[path])):
+                rows = stage(rows)
+            stats += write_parts(rows, self.out_dir, self.schema)
         return pa.table({"stats": [json.dumps(s, default=str) for s in stats]})
+
+    def _stages(self, recipe: Recipe) -> list:
+        key = recipe.fingerprint()
+        if key not in self._cache:
+            self._cache[key] = recipe.build_stages()
+        return self._cache[key]
 
 
 def build_dataset(
-    specs: list[InputSpec], recipe: Recipe, out_dir: str, schema: pa.Schema
+    specs: list[InputSpec], recipes: RecipeSet, out_dir: str, schema: pa.Schema
 ) -> ray.data.Dataset:
     """The whole curate job as one streaming Dataset of per-batch write statistics."""
     ds = ray.data.read_datasource(
-        InputDatasource(specs, recipe.read), override_num_blocks=len(specs)
+        InputDatasource(specs, recipes.read), override_num_blocks=len(specs)
     )
+    formats = {s.path: s.format for s in specs}
     return ds.map_batches(
-        ProcessAndWrite(recipe, out_dir, schema), batch_size=None, batch_format="pyarrow"
+        ProcessAndWrite(recipes, formats, out_dir, schema),
+        batch_size=None,
+        batch_format="pyarrow",
     )

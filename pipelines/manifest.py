@@ -27,8 +27,10 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
     """Fold the per-batch stats of one finished input into its completion marker."""
     ends = [p["end"] for p in parts if p["end"] is not None]  # one per read range
     skipped: Counter[str] = Counter()
+    notes: dict[str, Any] = {}  # reader notes (defaults assumed, ...), merged over read ranges
     for e in ends:
         skipped.update(e["skipped"])
+        notes.update(e.get("notes", {}))
     end = {
         "records": sum(e["records"] for e in ends),
         "error": next((e["error"] for e in ends if e["error"]), None),
@@ -42,25 +44,40 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
     kept = sum(p["kept"] for p in parts)
     rejected = sum(p["rejected"] for p in parts)
     errors = sum(p["errors"] for p in parts)
-    return {
-        "path": spec_path,
-        "format": fmt,
-        "status": "ok" if errors == 0 else "error",
-        "records_read": end["records"],
-        "kept": kept,
-        "rejected": rejected,
-        "errors": errors,
-        "error": end["error"],
-        "skipped": end["skipped"],
-        "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
-        "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
-    } | ({"totals": totals} if totals else {})
+    return (
+        {
+            "path": spec_path,
+            "format": fmt,
+            "status": "ok" if errors == 0 else "error",
+            "records_read": end["records"],
+            "kept": kept,
+            "rejected": rejected,
+            "errors": errors,
+            "error": end["error"],
+            "skipped": end["skipped"],
+            "reasons": [[stage, reason, n] for (stage, reason), n in sorted(reasons.items())],
+            "files": sorted((f for p in parts for f in p["files"]), key=lambda f: f["path"]),
+        }
+        | ({"totals": totals} if totals else {})
+        | ({"notes": notes} if notes else {})
+    )
 
 
 def build_manifest(
-    markers: list[dict[str, Any]], recipe: dict[str, Any], fingerprint: str, seconds: float
+    markers: list[dict[str, Any]],
+    recipes: dict[str, dict[str, Any]],
+    fingerprint: str,
+    seconds: float,
 ) -> dict[str, Any]:
-    """The ``_manifest.json`` content; ``counts.input == kept + rejected + errors`` by construction."""
+    """The ``_manifest.json`` content; ``counts.input == kept + rejected + errors`` by construction.
+
+    ``recipes``: each recipe's resolved form by name; every input names the one it got
+    (``inputs[].recipe``). ``recipes`` lists those some input used; ``recipe`` is that recipe
+    when only one was (the common case, and what corpora written before recipe sets had).
+    """
+    default = next(iter(recipes))
+    used = [n for n in recipes if any(m.get("recipe", default) == n for m in markers)]
+    used = used or [default]
     counts = {k: sum(m[k] for m in markers) for k in ("kept", "rejected", "errors")}
     counts = {"input": sum(m["records_read"] for m in markers), **counts}
     by_stage: dict[str, Counter[str]] = defaultdict(Counter)
@@ -68,18 +85,26 @@ def build_manifest(
         for stage, reason, n in m["reasons"]:
             by_stage[stage][reason] += n
     stages = []
-    for entry in recipe["stages"]:
-        ((name, params),) = entry.items()
+    for name, params in stage_union({n: recipes[n] for n in used}).items():
         reasons = dict(sorted(by_stage.pop(name, Counter()).items()))
-        stages.append(
-            {"name": name, "params": params, "dropped": sum(reasons.values()), "reasons": reasons}
-        )
-    inputs = [{k: v for k, v in m.items() if k not in ("files", "reasons")} for m in markers]
+        entry = {"name": name, "params": params[0][1], "dropped": sum(reasons.values())}
+        if len(used) > 1:
+            entry["recipes"] = [recipe for recipe, _ in params]
+            if any(p != params[0][1] for _, p in params):
+                entry["params_by_recipe"] = dict(params)
+        stages.append(entry | {"reasons": reasons})
+    inputs = [
+        {k: v for k, v in m.items() if k not in ("files", "reasons")}
+        | {"recipe": m.get("recipe", default)}
+        for m in markers
+    ]
     totals = sum_totals(markers)
+    single = {"recipe": recipes[used[0]]} if len(used) == 1 else {}
     return {
         "schema_version": S.SCHEMA_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "recipe": recipe,
+        **single,
+        "recipes": {n: recipes[n] for n in used},
         "recipe_fingerprint": fingerprint,
         "counts": counts,
         "stages": stages,
@@ -89,6 +114,28 @@ def build_manifest(
         "software": software_versions(),
         "wall_seconds": round(seconds, 2),
     }
+
+
+def stage_union(resolved: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, Any]]]:
+    """Stage name → [(recipe name, params)] over several resolved recipes, in pipeline order:
+    a stage missing from the first recipe goes right after its predecessor in its own."""
+    order: list[str] = []
+    params: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for recipe_name, recipe in resolved.items():
+        previous = None
+        for entry in recipe["stages"]:
+            ((name, p),) = entry.items()
+            if name not in order:
+                order.insert(order.index(previous) + 1 if previous else 0, name)
+            params[name].append((recipe_name, p))
+            previous = name
+    return {name: params[name] for name in order}
+
+
+def stages_run(manifest: dict[str, Any]) -> set[str]:
+    """The names of the stages any input of a corpus went through."""
+    recipes = manifest.get("recipes") or {"": manifest.get("recipe") or {}}
+    return {next(iter(e)) for r in recipes.values() for e in r.get("stages", [])}
 
 
 def sum_totals(items: list[dict[str, Any]]) -> dict[str, Any]:

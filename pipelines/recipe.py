@@ -33,6 +33,7 @@ class Recipe:
     """A validated recipe: the stage chain, reader options and execution settings."""
 
     stages: tuple[StageSpec, ...]
+    name: str = "custom"  # the recipe's name or YAML path, as the manifest reports it
     read: ReadConfig = dataclasses.field(default_factory=ReadConfig)
     num_cpus: int | None = None  # local Ray only; None uses every core
 
@@ -71,13 +72,13 @@ def available_recipes() -> list[str]:
 
 def load_recipe(name_or_path: str | None, overrides: list[str] = ()) -> Recipe:
     """Load a recipe by name (``web``) or YAML path, apply ``key=value`` overrides, validate."""
-    data = _load_yaml(name_or_path or DEFAULT_RECIPE)
+    data = load_recipe_data(name_or_path or DEFAULT_RECIPE)
     for item in overrides:
-        _apply_override(data, item)
-    return recipe_from_dict(data)
+        apply_override(data, item)
+    return recipe_from_dict(data, name=name_or_path or DEFAULT_RECIPE)
 
 
-def recipe_from_dict(data: dict[str, Any]) -> Recipe:
+def recipe_from_dict(data: dict[str, Any], *, name: str = "custom") -> Recipe:
     unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
     if unknown:
         raise ConfigError(
@@ -96,10 +97,11 @@ def recipe_from_dict(data: dict[str, Any]) -> Recipe:
     num_cpus = data.get("num_cpus")
     if num_cpus is not None and (not isinstance(num_cpus, int) or num_cpus < 1):
         raise ConfigError(f"num_cpus={num_cpus!r} must be a positive integer")
-    return Recipe(stages=stages, read=ReadConfig(**read), num_cpus=num_cpus)
+    return Recipe(stages=stages, name=name, read=ReadConfig(**read), num_cpus=num_cpus)
 
 
-def _load_yaml(name_or_path: str) -> dict[str, Any]:
+def load_recipe_data(name_or_path: str) -> dict[str, Any]:
+    """A recipe's YAML as data, before overrides and validation."""
     return read_recipe_yaml(name_or_path, RECIPES_DIR, what="recipe", shape="a 'stages' list")
 
 
@@ -123,7 +125,7 @@ def _stage_items(stages: Any) -> list[tuple[str, dict[str, Any]]]:
     return items
 
 
-def _apply_override(data: dict[str, Any], item: str) -> None:
+def apply_override(data: dict[str, Any], item: str) -> None:
     """``stage.param=value`` sets a stage parameter; ``read.x=v`` and ``num_cpus=N`` likewise."""
     key, sep, raw = item.partition("=")
     if not sep or not key:

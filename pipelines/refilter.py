@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 
 from pipelines import schema as S
 from pipelines.errors import ConfigError, InputError
-from pipelines.manifest import build_manifest, input_marker
+from pipelines.lock import output_lock
+from pipelines.manifest import build_manifest, input_marker, stages_run
 from pipelines.recipe import Recipe
 from pipelines.shards import DATA, MANIFEST, ShardStore, write_parts
 from pipelines.stages import STAGES
@@ -37,6 +38,19 @@ def refilter(corpus: str, output: str, recipe: Recipe) -> dict[str, Any]:
     original = json.loads((source / MANIFEST).read_text())
     filters = _filters(recipe, original)
     files = sorted((source / DATA).glob("*.parquet"))
+    with output_lock(output, "filter"):
+        return _refilter(source, output, recipe, original, filters, files, started)
+
+
+def _refilter(
+    source: Path,
+    output: str,
+    recipe: Recipe,
+    original: dict[str, Any],
+    filters: list[Filter],
+    files: list[Path],
+    started: float,
+) -> dict[str, Any]:
     store = ShardStore(output)
     store.prepare(recipe.fingerprint())
     markers = []
@@ -59,19 +73,22 @@ def refilter(corpus: str, output: str, recipe: Recipe) -> dict[str, Any]:
         parts = [p | {"end": None} for p in parts]
         if parts:
             parts[0]["end"] = {"records": table.num_rows, "error": None, "skipped": {}}
-        marker = input_marker(str(path), "parquet", parts)
+        marker = input_marker(str(path), "parquet", parts) | {"recipe": recipe.name}
         store.mark_done(f"{path.stem}", marker)
         markers.append(marker)
     manifest = build_manifest(
-        markers, recipe.resolved(), recipe.fingerprint(), time.monotonic() - started
+        markers, {recipe.name: recipe.resolved()}, recipe.fingerprint(), time.monotonic() - started
     )
-    manifest["refiltered_from"] = {"corpus": str(source), "recipe": original.get("recipe")}
+    manifest["refiltered_from"] = {
+        "corpus": str(source),
+        "recipes": original.get("recipes") or {"": original.get("recipe")},
+    }
     store.write_manifest(manifest)
     return manifest
 
 
 def _filters(recipe: Recipe, original: dict[str, Any]) -> list[Filter]:
-    ran = {next(iter(entry)) for entry in original.get("recipe", {}).get("stages", [])}
+    ran = stages_run(original)
     filters = []
     for stage in recipe.build_stages():
         if not isinstance(stage, Filter):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,29 @@ import pyarrow.parquet as pq
 from pipelines import schema as S
 from pipelines.atomic import write_bytes, write_json
 from pipelines.errors import ForageError
+from pipelines.lock import LOCK_FILE
 from pipelines.readers.base import input_key
 
 DATA, REJECTED, ERRORS = "data", "rejected", "errors"
 PROGRESS = "_progress"
 MANIFEST = "_manifest.json"
 RECIPE_MARKER = "_recipe.json"
+# What a run leaves in its output directory: shards, markers, the manifest, dedup's scratch space,
+# Ray's logs, the lock, the report; a refresh adds its pending marker and its dedup index.
+LOGS = "_logs"
+NEW_DIR_ENTRIES = frozenset({LOCK_FILE, LOGS, "_refresh.json"})
+OWN_ENTRIES = NEW_DIR_ENTRIES | {
+    DATA,
+    REJECTED,
+    ERRORS,
+    PROGRESS,
+    MANIFEST,
+    "_work",
+    "report.html",
+    "dedup-index",
+}
+INDEX_SETTINGS = "_index.json"  # a dedup index written into the corpus (minhash_dedup.index)
+PART = re.compile(r"\.?part-[0-9a-f]{12}-\d{9}\.parquet(\.tmp)?")
 
 
 def write_parts(batch: pa.Table, out_dir: str, schema: pa.Schema) -> list[dict[str, Any]]:
@@ -126,6 +144,14 @@ class ShardStore:
 
     def prepare(self, fingerprint: str) -> dict[str, dict[str, Any]]:
         """Open the directory for a run; returns markers of inputs finished by earlier runs."""
+        foreign = self.foreign_files()
+        if foreign:
+            shown = ", ".join(str(p.relative_to(self.root)) for p in foreign[:5])
+            more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            raise ForageError(
+                f"{self.root} holds files Forage did not write ({shown}{more}); a corpus "
+                "directory holds only Forage's files: move them away or choose another output"
+            )
         self.progress.mkdir(parents=True, exist_ok=True)
         recipe_file = self.progress / RECIPE_MARKER
         if recipe_file.exists():
@@ -141,6 +167,26 @@ class ShardStore:
         done = self.markers()
         self._remove_unfinished(set(done))
         return done
+
+    def foreign_files(self) -> list[Path]:
+        """What in the directory no Forage run wrote: in data/, rejected/ and errors/ anything
+        but parts (and their temporary files); at the top level, in a directory that is not a
+        Forage output yet, anything at all but the lock and log files."""
+        if not self.root.is_dir():
+            return []
+        started = self.progress.is_dir()
+        allowed = OWN_ENTRIES if started else NEW_DIR_ENTRIES
+        foreign = [
+            p
+            for p in sorted(self.root.iterdir())
+            if p.name not in allowed and not (started and (p / INDEX_SETTINGS).is_file())
+        ]
+        for kind in (DATA, REJECTED, ERRORS):
+            if (self.root / kind).is_dir():
+                foreign += [
+                    p for p in sorted((self.root / kind).iterdir()) if not PART.fullmatch(p.name)
+                ]
+        return foreign
 
     def markers(self) -> dict[str, dict[str, Any]]:
         found = {}
@@ -164,3 +210,5 @@ class ShardStore:
                 key = part.name.split("-")[1]
                 if key not in done:
                     part.unlink()
+            for tmp in (self.root / kind).glob(".part-*.tmp"):  # a write killed before its rename
+                tmp.unlink()

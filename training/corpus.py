@@ -34,6 +34,12 @@ class Corpus:
     def open(cls, path: str | Path) -> Corpus:
         root = Path(path)
         manifest_file = root / MANIFEST
+        if not root.exists():
+            raise InputError(
+                f"{root} does not exist: --data takes a directory `forage curate` wrote"
+            )
+        if not root.is_dir():
+            raise InputError(f"{root} is a file: --data takes a directory `forage curate` wrote")
         if not manifest_file.is_file():
             raise InputError(
                 f"{root} is not a finished corpus: {MANIFEST} is missing (a curate run writes it "

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import ConfigError, InputError
+from pipelines.lock import output_lock
 from training.corpus import Corpus
 
 # One special-token set serves both objectives: <|endoftext|> is eos and bos for CLM and the
@@ -73,6 +74,13 @@ def train_tokenizer(
     if vocab_size <= floor:
         raise ConfigError(f"vocab_size={vocab_size} must be > {floor} (special tokens + 256 bytes)")
     corpus = Corpus.open(corpus_path)
+    with output_lock(output_dir, "tokenizer train") as out:  # one writer per directory
+        return _train(corpus, vocab_size, out, max_docs, min_frequency)
+
+
+def _train(
+    corpus: Corpus, vocab_size: int, out: Path, max_docs: int | None, min_frequency: int
+) -> Path:
     docs = 0
 
     def texts() -> Iterator[list[str]]:
@@ -90,7 +98,6 @@ def train_tokenizer(
     tokenizer = train_bpe(texts(), vocab_size, min_frequency=min_frequency)
     if docs == 0:
         raise InputError(f"{corpus.path} has no documents to train a tokenizer on")
-    out = Path(output_dir)
     tokenizer.save_pretrained(out)
     info = {
         "manifest_sha256": corpus.manifest_sha256,

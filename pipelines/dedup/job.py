@@ -28,6 +28,7 @@ from pipelines.dedup.resolve import resolve
 from pipelines.dedup.work import WORK, apply_drops, read_drops, write_work
 from pipelines.readers import InputSpec
 from pipelines.recipe import Recipe
+from pipelines.recipe_set import RecipeSet
 from pipelines.shards import write_parts
 from pipelines.stages.base import Stage
 from pipelines.stages.dedup import DedupStage
@@ -100,7 +101,7 @@ def _finish(stem: str, recipe: Recipe, out_dir: str, schema: pa.Schema) -> list[
     """Step 3 for one work part: drops, stages after dedup, shards, index entries."""
     _, dedup, after = _stages(recipe)
     work = Path(out_dir) / WORK
-    rank = int(stem.split("-")[0])
+    rank = _rank(stem)
     batch = pq.read_table(work / "docs" / f"{stem}.parquet")
     by_reason = {s.reason: s.name for s in dedup}
     for s in dedup:  # a reason no stage of the recipe owns goes to the one that is there
@@ -114,6 +115,11 @@ def _finish(stem: str, recipe: Recipe, out_dir: str, schema: pa.Schema) -> list[
         if getattr(stage.config, "index", None):
             I.write_entries(stage.config.index, work, stem, batch, rank)
     return [json.dumps(s, default=str) for s in write_parts(batch, out_dir, schema)]
+
+
+def _rank(stem: str) -> int:
+    """The input rank of a work part (``<rank>-<part>``)."""
+    return int(stem.split("-")[0])
 
 
 def _as_completed(refs: list) -> Iterator:
@@ -147,12 +153,14 @@ def _resolved_ranks(work: Path) -> dict[str, int] | None:
 def run(
     todo: list[InputSpec],
     specs: list[InputSpec],
-    recipe: Recipe,
+    recipes: RecipeSet,
     stages: list[Stage],
     output: str,
     schema: pa.Schema,
 ) -> Iterator[pa.Table]:
-    """Steps 1 and 2 (unless done), then step 3; yields tables of write stats as parts finish."""
+    """Steps 1 and 2 (unless done), then step 3; yields tables of write stats as parts finish.
+    Each input runs its own recipe's stages; the dedup stages (those of ``stages``, any recipe's
+    built stages) are the same in every recipe."""
     _, dedup, _ = split_stages(stages)
     work = Path(output) / WORK
     prefer = sorted({p for s in dedup for p in s.config.prefer})
@@ -165,7 +173,10 @@ def run(
             I.check_compatible(stage)
         started = time.monotonic()
         keys = 0
-        tasks = [_prepare.remote(s, recipe, output, schema, rank_of[s.path]) for s in specs]
+        tasks = [
+            _prepare.remote(s, recipes.for_format(s.format), output, schema, rank_of[s.path])
+            for s in specs
+        ]
         for stats in _as_completed(tasks):
             keys += sum(stat["keys"] for stat in stats)
         configured = next((s.config.partitions for s in dedup if s.config.partitions), None)
@@ -182,8 +193,10 @@ def run(
         summary = {"dropped": dropped, "partitions": partitions, "keys": keys, **timing}
         write_json(work / RESOLVED, summary | {"ranks": rank_of})
     wanted = {rank_of[s.path] for s in todo}
-    stems = sorted(
-        p.stem for p in (work / "docs").glob("*.parquet") if int(p.stem.split("-")[0]) in wanted
-    )
-    tasks = [_finish.remote(stem, recipe, output, schema) for stem in stems]
+    stems = sorted(p.stem for p in (work / "docs").glob("*.parquet") if _rank(p.stem) in wanted)
+    format_of = {rank_of[s.path]: s.format for s in specs}
+    tasks = [
+        _finish.remote(stem, recipes.for_format(format_of[_rank(stem)]), output, schema)
+        for stem in stems
+    ]
     return (pa.table({"stats": stats}) for stats in _as_completed(tasks))

@@ -34,6 +34,7 @@ _BATCH_ROWS = 8192
 # Below this many training documents per class, 5 epochs at lr 0.1 barely move a fastText model
 # (long documents average to near-zero hidden vectors, so the first updates are tiny).
 _FEW_DOCS = 1000
+_FEW_DOCS_EPOCH, _FEW_DOCS_LR = 25, 0.5  # what the small-data warning suggests
 
 
 def normalize_text(texts: pa.Array | pa.ChunkedArray) -> list[str]:
@@ -99,11 +100,7 @@ def train_quality_model(
     if n - n_valid < 1:
         raise InputError(f"too few documents to train on: {len(pos)} positive, {len(neg)} negative")
     if n - n_valid < _FEW_DOCS:
-        log.warning(
-            "only %d documents per class to train on; fastText's defaults assume many more: "
-            "raise epoch (e.g. 25) and lr (e.g. 0.5), or add documents",
-            n - n_valid,
-        )
+        log.warning(few_docs_advice(n - n_valid, config))
     pos, neg = pos[:n], neg[:n]  # sampled in random order: a prefix is a uniform sample
     train = [(HQ, t) for t in pos[n_valid:]] + [(LQ, t) for t in neg[n_valid:]]
     np.random.default_rng(config.seed).shuffle(train)
@@ -122,6 +119,20 @@ def train_quality_model(
         precision=precision,
         recall=recall,
         accuracy=accuracy,
+    )
+
+
+def few_docs_advice(docs: int, config: QualityTrainConfig) -> str:
+    """The small-data warning, suggesting only the options still below what small data needs."""
+    hints = []
+    if config.epoch < _FEW_DOCS_EPOCH:
+        hints.append(f"raise --epoch (now {config.epoch}; e.g. {_FEW_DOCS_EPOCH})")
+    if config.lr < _FEW_DOCS_LR:
+        hints.append(f"raise --lr (now {config.lr:g}; e.g. {_FEW_DOCS_LR:g})")
+    hints.append("add documents")
+    return (
+        f"only {docs} documents per class to train on (epoch {config.epoch}, lr {config.lr:g}); "
+        f"fastText's defaults assume many more: {', or '.join(hints)}"
     )
 
 

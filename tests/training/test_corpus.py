@@ -60,3 +60,26 @@ def test_refuses_a_truncated_shard_or_a_damaged_manifest(tmp_path):
     (root / "_manifest.json").write_text('{"files": [')
     with pytest.raises(InputError, match="_manifest.json is damaged"):
         Corpus.open(root)
+
+
+def test_missing_data_directory_is_named(tmp_path):
+    with pytest.raises(InputError, match=r"/nope does not exist: --data takes a directory"):
+        Corpus.open(tmp_path / "nope")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(InputError, match=r"is a file: --data takes a directory"):
+        Corpus.open(tmp_path / "file")
+
+
+def test_pretrain_and_tokenizer_refuse_a_directory_in_use(corpus_dir, tmp_path, capsys):
+    from cluster.cli import main
+    from pipelines.lock import output_lock
+
+    with output_lock(tmp_path / "run", "pretrain"):
+        code = main(["pretrain", "--data", str(corpus_dir), "--output", str(tmp_path / "run")])
+        assert code == 2
+        assert "is in use by forage pretrain (pid " in capsys.readouterr().err
+    with output_lock(tmp_path / "tok", "tokenizer train"):
+        args = ["tokenizer", "train", "--data", str(corpus_dir), "--vocab-size", "300"]
+        assert main([*args, "--output", str(tmp_path / "tok")]) == 2
+        assert "is in use by forage tokenizer train (pid " in capsys.readouterr().err
+    assert not (tmp_path / "run" / "tokenizer").exists()

@@ -80,3 +80,17 @@ def test_input_errors_say_what_is_wrong(tmp_path):
         train_quality_model(str(notes), negative, out, SMALL)
     with pytest.raises(ConfigError, match="max_docs"):
         QualityTrainConfig(max_docs=0)
+
+
+def test_small_data_warning_suggests_only_what_was_not_passed():
+    from pipelines.models.quality import QualityTrainConfig, few_docs_advice
+
+    default = few_docs_advice(120, QualityTrainConfig())
+    assert (
+        "raise --epoch (now 5; e.g. 25)" in default and "raise --lr (now 0.1; e.g. 0.5)" in default
+    )
+    tuned = few_docs_advice(120, QualityTrainConfig(epoch=30, lr=0.5))
+    assert "--epoch" not in tuned and "--lr" not in tuned
+    assert tuned.endswith("add documents") and "(epoch 30, lr 0.5)" in tuned
+    half = few_docs_advice(120, QualityTrainConfig(epoch=25))
+    assert "--epoch" not in half and "raise --lr (now 0.1" in half

@@ -186,7 +186,7 @@ def test_manifest_totals_sum_markers_and_tolerate_old_ones():
     new = input_marker("a.jsonl", "jsonl", [part({"email": 2, "ip": 0}), part({"email": 1})])
     old = input_marker("b.jsonl", "jsonl", [part()])  # written before the pii stage existed
     assert new["totals"] == {"pii_counts": {"email": 3, "ip": 0}} and "totals" not in old
-    recipe = {"stages": [{"pii": {}}]}
+    recipe = {"web": {"stages": [{"pii": {}}]}}
     totals = build_manifest([new, old], recipe, "f", 1.0)["totals"]
     assert totals == {"pii_counts": {"email": 3, "ip": 0}}
     assert "totals" not in build_manifest([old], recipe, "f", 1.0)
