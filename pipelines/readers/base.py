@@ -78,6 +78,7 @@ class BlockBuilder:
         self.skipped: Counter[str] = Counter()
         self.errors = 0
         self.first_error: str | None = None
+        self.notes: dict[str, Any] = {}
 
     def add(self, row: dict[str, Any]) -> Iterator[pa.Table]:
         """Add a document row; yields a block when the current one is full."""
@@ -111,6 +112,11 @@ class BlockBuilder:
         """Count a record that is not a document (a request record, a redirect page, ...)."""
         self.skipped[reason] += 1
 
+    def note(self, key: str, value: Any) -> None:
+        """Record a fact about the whole input (e.g. a default the reader assumed); the notes go
+        into the end-of-input stats and the input's manifest entry. ``value`` must be JSON."""
+        self.notes[key] = value
+
     def finish(self) -> Iterator[pa.Table]:
         """Flush the last rows plus the end-of-input marker row."""
         if self.emitted == 0 and not self.skipped and not self.spec.is_range:
@@ -124,7 +130,7 @@ class BlockBuilder:
             "errors": self.errors,
             "error": self.first_error,
             "skipped": dict(sorted(self.skipped.items())),
-        }
+        } | ({"notes": self.notes} if self.notes else {})
         self.rows.append(
             {
                 S.ID: "",
