@@ -80,7 +80,12 @@ def _pretrain_locked(args: argparse.Namespace, recipe: Any, run: Path) -> int:
             print(f"training a {vocab:,}-token BPE tokenizer on {args.data} → {tokenizer}")
         train_tokenizer(args.data, vocab, tokenizer)
     packed = prepare_data(
-        args.data, run, tokenizer, seq_len=recipe.model.seq_len, objective=recipe.model.objective
+        args.data,
+        run,
+        tokenizer,
+        seq_len=recipe.model.seq_len,
+        objective=recipe.model.objective,
+        quiet=args.quiet,
     )
     result = pretrain(packed, run, recipe, quiet=args.quiet)
     if not args.quiet:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.atomic import write_bytes
+from pipelines.progress import Bar
 
 log = logging.getLogger("forage.train")
 
@@ -81,14 +82,25 @@ def truncate_after(run_dir: str | Path, step: int) -> int:
     return len(records) - len(kept)
 
 
+BAR_KEYS = ("loss", "lr", "tokens_per_s", "mfu")  # what the live bar shows of a train record
+
+
 class MetricsLog:
     """Rank 0's writer. On a resume from step k it first drops records after k, so the file keeps
     one record per step and kind; the unigram baseline is written once, by the first run."""
 
     def __init__(
-        self, run_dir: str | Path, *, resume_step: int, baseline: float | None, echo: bool = False
+        self,
+        run_dir: str | Path,
+        *,
+        resume_step: int,
+        baseline: float | None,
+        echo: bool = False,
+        max_steps: int | None = None,
     ):
         self.run_dir, self.echo = Path(run_dir), echo
+        # On a terminal train records move a live bar; elsewhere each record is a line.
+        self.bar = Bar("train", max_steps, unit="steps", already=resume_step, quiet=not echo)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         truncate_after(self.run_dir, resume_step)
         has_baseline = any("unigram_baseline_loss" in r for r in read_metrics(self.run_dir))
@@ -101,14 +113,25 @@ class MetricsLog:
         self.file.write(json.dumps(record) + "\n")
         self.file.flush()
         if self.echo:
-            shown = [f"{k} {_short(v)}" for k, v in record.items() if v is not None and k != "time"]
-            say(" · ".join(shown))
+            self._show(record)
         if self.tb is not None:
             for key, value in record.items():
                 if key not in ("step", "time") and isinstance(value, int | float):
                     self.tb.add_scalar(key, value, record["step"])
 
+    def _show(self, record: dict[str, Any]) -> None:
+        items = {k: v for k, v in record.items() if v is not None and k != "time"}
+        line = " · ".join(f"{k} {_short(v)}" for k, v in items.items())
+        if not self.bar.tty:
+            say(line)
+        elif "loss" in items:
+            detail = " · ".join(f"{k} {_short(items[k])}" for k in BAR_KEYS if k in items)
+            self.bar.update(items["step"], detail, force=True)
+        else:  # validation, baseline: a line of its own above the bar
+            self.bar.message(line)
+
     def close(self) -> None:
+        self.bar.close()
         self.file.close()
         if self.tb is not None:
             self.tb.close()

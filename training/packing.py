@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from pipelines import schema as S
 from pipelines.atomic import write_json, write_parquet
 from pipelines.errors import ConfigError, InputError
+from pipelines.progress import Bar
 from pipelines.ray_env import ensure_ray
 from training.corpus import Corpus
 from training.tokenizer import CLS, EOS, SEP, load_backend, tokenizer_sha256
@@ -81,6 +82,7 @@ def prepare_data(
     objective: str,
     val_fraction: float = 0.01,
     seed: int = 0,
+    quiet: bool = True,
 ) -> PackedData:
     """Pack the corpus into ``run_dir/data`` (or reuse what an earlier call packed with the same keys).
 
@@ -113,7 +115,11 @@ def prepare_data(
     vocab_size = load_backend(tokenizer_dir).get_vocab_size(with_added_tokens=True)
     effective = effective_val_fraction(corpus, val_fraction)
     batches = _token_batches(corpus, Path(tokenizer_dir), objective, effective)
-    stats = pack_blocks(batches, data_dir, seq_len=seq_len, vocab_size=vocab_size)
+    total = corpus.manifest.get("counts", {}).get("kept")
+    bar = Bar("packing", total, unit="documents", quiet=quiet)
+    stats = pack_blocks(_counted(batches, bar), data_dir, seq_len=seq_len, vocab_size=vocab_size)
+    bar.update(force=True)
+    bar.close()
     tokenizer = os.fspath(Path(tokenizer_dir).resolve())
     info = {**keys, **stats, "tokenizer_dir": tokenizer, "val_fraction_effective": effective}
     write_json(data_dir / PACKED_JSON, info)
@@ -125,6 +131,13 @@ def prepare_data(
         data_dir,
     )
     return _packed_data(Path(run_dir), info)
+
+
+def _counted(batches: Iterator[pa.Table], bar: Bar) -> Iterator[pa.Table]:
+    """``batches`` as they are, advancing ``bar`` by their documents."""
+    for batch in batches:
+        bar.update(bar.done + batch.num_rows)
+        yield batch
 
 
 MIN_VAL_DOCS = 8  # a small corpus still gets a validation split worth measuring

@@ -110,6 +110,7 @@ class Worker:
                 resume_step=self.start_step,
                 baseline=config["baseline"],
                 echo=not config["quiet"],
+                max_steps=self.recipe.train.max_steps,
             )
 
     def batch(self, micro_batch: int) -> tuple[torch.Tensor, ...]:
