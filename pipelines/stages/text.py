@@ -4,9 +4,10 @@ Everything works on whole pyarrow columns with RE2 kernels and numpy; results ar
 with a ``parent`` index (row of the batch) so per-document sums are one ``np.bincount``.
 
 Words follow the shape of a spaCy-style tokenizer (what DataTrove counts with): punctuation runs
-are their own tokens, numbers keep their inner ``.``/``,``, contractions keep their letters, and
-scripts written without spaces are segmented: one token per Han/Kana character, Thai and Lao
-split before leading vowels (≈ syllables), so a Chinese or Thai page has hundreds of words, not 3.
+are their own tokens, numbers keep their inner ``.``/``,`` (not ``-``), contractions keep their
+letters, and scripts written without spaces are segmented: one token per Han/Kana character, Thai
+and Lao split before leading vowels (≈ syllables), so a Chinese or Thai page has hundreds of
+words, not 3.
 """
 
 from __future__ import annotations
@@ -39,16 +40,22 @@ TERMINAL_CLASS = (
 # str.splitlines() boundaries; a final terminator does not start another line.
 LINE_BREAK = r"\r\n|[\n\r\v\f\x1c-\x1e\x{85}\x{2028}\x{2029}]"
 _SPACE = r"\s\p{Z}"
-# Punctuation inside a token stays in it, as spaCy keeps setup.py, N=367, a/b, TEL：05 (but splits
-# hyphens between letters); one \x01 stands in for it (not a letter). Applied twice for
-# runs like a.b.c; initials (H.), dashed options (--user) and a trailing / (dist/) likewise.
+# Punctuation inside a token stays in it, as spaCy keeps setup.py, N=367, TEL：05 (but splits
+# hyphens between letters, and en/em dashes and ~ before a letter: Mon–Khmer, but 1944–1945 and
+# I–11 stay whole); one \x01 stands in for it (not a letter). Applied twice for runs like
+# a.b.c; initials (H.), dashed options (--user) and a trailing / (dist/) likewise.
+_NOT_INNER = r"\pL\pN\pM\s\p{Z}\x01\x02,\-…\[\](){}<>\"'“”‘’«»"
 _INNER = (
-    r"([\pL\pN])[^\pL\pN\pM\s\p{Z}\x01\x02,\-…\[\](){}<>\"'“”‘’«»]+([\pL\pN])",
-    "\\1\x01\\2",
+    r"([\pL\pN])(?:[^" + _NOT_INNER + r"]+(\pN)|[^" + _NOT_INNER + r"–—~]+(\pL))",
+    "\\1\x01\\2\\3",
 )
 _ELLIPSIS = (r"(\.\.+)", " \\1 ")  # wait...what → wait ... what, as spaCy splits it
-_NUMBER_INNER = (r"(\pN)[,\-](\pN)", "\\1\x01\\2")
-_INITIAL = (r"(^|[\s\p{Z}(])(\pL)\.", "\\1\\2\x01")
+# spaCy's infixes: a comma stays inside a number (1,000, 12,5); a hyphen stays after a letter
+# before a digit (COVID-19, I-11) but splits two numbers (1912-1994 → 1912 - 1994).
+_NUMBER_INNER = (r"(\pN),(\pN)|(\pL)-(\pN)", "\\1\\3\x01\\2\\4")
+# spaCy keeps a period after one capital (H., Б.) or uncased letter and after a–z, ä, ö, ü (its
+# exceptions), but splits it after other lower-case letters: г. → г . (Bulgarian "year").
+_INITIAL = (r"(^|[\s\p{Z}(])([\p{Lu}\p{Lt}\p{Lo}a-zäöü])\.", "\\1\\2\x01")
 _TRAILING_SLASH = (r"([\pL\pN])/([\s\p{Z}]|$)", "\\1\x01\\2")  # dist/, legacy/
 _OPTION = (r"(^|[\s\p{Z}])(-+)(\pL)", "\\1\x01\\3")
 _CONTRACTION = (r"(\pL)['’](\pL)", "\\1 \x02\\2")  # don't → don 't (two alphabetic tokens)

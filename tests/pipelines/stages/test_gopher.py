@@ -68,6 +68,34 @@ def test_quality_alphabetic_words_ratio():
     ]
 
 
+def _alpha_signals(text: str) -> tuple[float, int, str | None]:
+    out = quality(min_doc_words=None)(docs([text]))
+    row = out.select(["gopher_alpha_words_ratio", "gopher_words", "drop_reason"]).to_pylist()[0]
+    return row["gopher_alpha_words_ratio"], row["gopher_words"], row["drop_reason"]
+
+
+def test_quality_alpha_ratio_counts_punctuation_tokens_as_words():
+    # As DataTrove (and Gopher's "80% of words contain an alphabetic character"): the denominator
+    # is every token, punctuation included. 18 tokens, as spaCy's English tokenizer gives them:
+    #   София ( 1944–1945 г . ) – столица на България , т . е . главен град .
+    # 9 have a letter (София г столица на България т е главен град) → 9 / 18 = 0.5 < 0.8.
+    # Left out of the denominator, the 8 punctuation tokens would give 9 / 10 = 0.9 (a pass);
+    # gopher_words counts those 10 (the length rules use them, the alpha rule does not).
+    text = "София (1944–1945 г.) – столица на България, т. е. главен град."
+    assert _alpha_signals(text) == (0.5, 10, "gopher_below_alpha_threshold")
+
+
+def test_quality_alpha_ratio_token_shapes_match_datatrove():
+    # spaCy (DataTrove 0.10.1, English) on this text, 17 tokens, 9 with a letter → 9/17:
+    #   H. Wells ( 1912 - 1994 ) studied COVID-19 and Mon – Khmer in 1944–1945 г .
+    # A period stays after a capital (H.) but not after a Cyrillic lower-case letter (г .); a
+    # hyphen splits two numbers but not a letter from a number; an en dash splits before a
+    # letter (Mon – Khmer) but not between numbers. (Before: 8/14, from 14 differently cut tokens.)
+    text = "H. Wells (1912-1994) studied COVID-19 and Mon–Khmer in 1944–1945 г."
+    ratio, _, _ = _alpha_signals(text)
+    assert ratio == 9 / 17
+
+
 def test_quality_stop_words_are_distinct_and_case_sensitive():
     one = " ".join(["the", "the", *_words(48)])
     capital = " ".join(["The", "And", *_words(48)])
