@@ -12,13 +12,20 @@ phone cache is cleared before each pass):
 
 Sides: ``forage`` (the stage, default config, blocks of 1,000 rows), ``no_precheck`` (the same
 detectors and rewrite called on every document), ``forage_email_ip`` (the stage limited to
-DataTrove's two types: the like-for-like speed ratio), ``datatrove`` (``PIIFormatter()`` in
-.venv-datatrove, benchmarks/_datatrove_pii.py). Recall counts the planted values whose every
-word changed; ``other_changed`` the other words changed (on ``web`` this includes real PII of
-the real pages, so it is an upper bound).
+DataTrove's two types: the like-for-like speed ratio), ``forage_valid_phones`` (the stage with
+``phone_mode: valid``), ``datatrove`` (``PIIFormatter()`` in .venv-datatrove,
+benchmarks/_datatrove_pii.py). Recall counts the planted values whose every word changed, also
+per type and per shape (``phone:possible/trunk+ext``, ``credit_card:maestro/dashed``, ...);
+``other_changed`` the other words changed (on ``web`` this includes real PII of the real pages,
+so it is an upper bound).
+
+Collateral on real text: the values the stage finds in the real pages alone (nothing planted),
+per type; each is real PII or collateral, so this is an upper bound. ``--review FILE`` writes
+each with its context (a TSV) to read one by one.
 
     make bench-pii
     .venv/bin/python benchmarks/pii.py [--pii-fraction 0.05] [--repeat 3] [--json out.json]
+        [--review found.tsv]
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,12 +65,13 @@ def real_texts() -> list[str]:
     return texts
 
 
-def web_mix(fraction: float, seed: int) -> list[tuple[str, list]]:
+def web_mix(texts: list[str], fraction: float, seed: int) -> list[tuple[str, list]]:
     """Real documents; ``fraction`` of them with generated PII sentences appended."""
-    from pipelines.demo.pii_corpus import Entity, generate
+    from dataclasses import replace
+
+    from pipelines.demo.pii_corpus import generate
 
     rng = random.Random(seed)
-    texts = real_texts()
     planted = iter(generate(len(texts), seed))
     mix = []
     for text in texts:
@@ -71,7 +80,7 @@ def web_mix(fraction: float, seed: int) -> list[tuple[str, list]]:
             continue
         extra, truth = next(planted)
         shift = len(text) + 2
-        shifted = [Entity(e.start + shift, e.end + shift, e.entity) for e in truth]
+        shifted = [replace(e, start=e.start + shift, end=e.end + shift) for e in truth]
         mix.append((f"{text}\n\n{extra}", shifted))
     return mix
 
@@ -108,7 +117,11 @@ def forage_sides(texts: list[str], repeat: int) -> dict[str, tuple[float, float,
 
     blocks = blocks_of(texts)
     sides = {}
-    for name, params in (("forage", {}), ("forage_email_ip", {"entities": ["email", "ip"]})):
+    for name, params in (
+        ("forage", {}),
+        ("forage_email_ip", {"entities": ["email", "ip"]}),
+        ("forage_valid_phones", {"phone_mode": "valid"}),
+    ):
         stage = build_stage("pii", params)
         stage(blocks[0])  # warm-up
 
@@ -159,21 +172,58 @@ def measure(mix: list[tuple[str, list]], args, tmp: Path) -> dict:
             "docs_per_s": len(texts) / wall,
             "recall": result.recall,
             "other_changed": result.other_changed_frac,
+            "recall_by_kind": {k: result.recall_of(k) for k in result.by_kind},
         }
+    report["planted_by_kind"] = {k: n for k, (n, _) in result.by_kind.items()}
     base = report["sides"]["forage"]["docs_per_cpu_s"]
     for side in report["sides"].values():
         side["forage_speedup"] = base / side["docs_per_cpu_s"]
     return report
 
 
+def real_detections(texts: list[str], review: Path | None) -> dict:
+    """What the stage finds in the real pages alone, per type; with ``review`` each value in
+    its context (60 characters either side), to be read one by one."""
+    from pipelines.stages import build_stage
+
+    scanner = build_stage("pii").scanner
+    found, rows, docs = Counter(), [], set()
+    for doc, text in enumerate(texts):
+        for span in scanner.spans(text):
+            found[span.entity] += 1
+            docs.add(doc)
+            context = text[max(0, span.start - 60) : span.end + 60].replace("\n", " ")
+            rows.append(f"{doc}\t{span.entity}\t{text[span.start : span.end]}\t{context}")
+    if review:
+        review.write_text("doc\tentity\tvalue\tcontext\n" + "\n".join(rows) + "\n")
+    words = sum(len(text.split()) for text in texts)
+    return {"docs": len(texts), "words": words, "docs_with_values": len(docs), "found": dict(found)}
+
+
 def print_report(name: str, report: dict) -> None:
     print(f"\n{name}: {report['docs']:,} documents, {report['with_pii']:,} with planted PII")
-    print(f"  {'side':<16}{'docs/s/core':>12}{'forage ÷':>10}{'recall':>9}{'other chg':>11}")
+    print(f"  {'side':<20}{'docs/s/core':>12}{'forage ÷':>10}{'recall':>9}{'other chg':>11}")
     for side, r in report["sides"].items():
         print(
-            f"  {side:<16}{r['docs_per_cpu_s']:>12,.0f}{r['forage_speedup']:>10.2f}"
+            f"  {side:<20}{r['docs_per_cpu_s']:>12,.0f}{r['forage_speedup']:>10.2f}"
             f"{r['recall']:>9.3f}{r['other_changed']:>11.4%}"
         )
+    recall, planted = report["sides"]["forage"]["recall_by_kind"], report["planted_by_kind"]
+    for group in (False, True):  # per type, then per shape
+        kinds = [k for k in recall if (":" in k) == group]
+        cells = [f"{k} {recall[k]:.3f} ({planted[k]:,})" for k in kinds]
+        print(f"  forage recall per {'shape' if group else 'type'}:")
+        for start in range(0, len(cells), 3):
+            print("    " + "   ".join(f"{c:<34}" for c in cells[start : start + 3]).rstrip())
+
+
+def print_real(real: dict) -> None:
+    found = ", ".join(f"{k} {n}" for k, n in sorted(real["found"].items()))
+    print(
+        f"\nreal pages alone: {real['docs']:,} documents, {real['words']:,} words; values found "
+        f"in {real['docs_with_values']} documents: {found or 'none'} (real PII or collateral: "
+        "read them with --review)"
+    )
 
 
 def main() -> None:
@@ -183,6 +233,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per side; best counts")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--review", type=Path, help="write the values found in real pages here")
     parser.add_argument("--datatrove-python", default=str(DATATROVE_PYTHON))
     args = parser.parse_args()
     import pyarrow as pa
@@ -190,12 +241,15 @@ def main() -> None:
     from pipelines.demo.pii_corpus import generate
 
     pa.set_cpu_count(1)  # one core, as the DataTrove side
-    results = {}
+    results, texts = {}, real_texts()
     with tempfile.TemporaryDirectory() as tmp:
-        results["web"] = measure(web_mix(args.pii_fraction, args.seed), args, Path(tmp))
+        results["web"] = measure(web_mix(texts, args.pii_fraction, args.seed), args, Path(tmp))
         results["dense"] = measure(generate(args.dense_docs, args.seed + 1), args, Path(tmp))
+    real = real_detections(texts, args.review)
     for name, report in results.items():
         print_report(name, report)
+    print_real(real)
+    results["real"] = real
     print("\nforage ÷ = the forage side's docs/s per core over this side's (> 1: forage is faster)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

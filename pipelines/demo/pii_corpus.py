@@ -14,17 +14,25 @@ import difflib
 import ipaddress
 import random
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from pipelines.demo.pii_phones import phone, phone_plain
+from pipelines.pii.cards import luhn_ok
 
-from pipelines.pii.detectors import luhn_ok
-
-PHONE_REGIONS = (
-    "US", "CA", "GB", "IE", "AU", "IN", "ZA", "DE", "AT", "CH", "FR", "BE", "NL", "IT", "ES",
-    "PT", "SE", "PL", "BR", "MX", "AR", "JP", "KR", "CN", "RU", "TR",
-)  # fmt: skip
+# scheme: (IIN ranges, inclusive and of one width; card lengths), from the schemes' rules.
+CARD_SCHEMES = {
+    "visa": ((("4", "4"),), (13, 16, 19)),
+    "mastercard": ((("51", "55"), ("2221", "2720")), (16,)),
+    "amex": ((("34", "34"), ("37", "37")), (15,)),
+    "discover": ((("6011", "6011"), ("644", "649"), ("65", "65"), ("622126", "622925")),
+                 (16, 17, 18, 19)),
+    "maestro": ((("50", "50"), ("56", "69")), tuple(range(12, 20))),
+    "jcb15": ((("2131", "2131"), ("1800", "1800")), (15,)),
+    "jcb": ((("3528", "3589"),), (16,)),
+    "diners": ((("300", "305"), ("36", "36"), ("38", "39")), (14,)),
+    "unionpay": ((("62", "62"),), (16, 17, 18, 19)),
+}  # fmt: skip
 IBAN_BBAN = {  # country: BBAN layout, "9" a digit, "A" a capital letter
     "DE": "9" * 18, "GB": "AAAA" + "9" * 14, "FR": "9" * 23, "ES": "9" * 20, "IT": "A" + "9" * 22,
     "NL": "AAAA" + "9" * 10, "BE": "9" * 12, "CH": "9" * 17, "AT": "9" * 16, "PL": "9" * 24,
@@ -61,6 +69,18 @@ TEMPLATES = [
     "Call {phone} to confirm the booking for 2 adults and 1 child.",
     "The IPv6 client {ip} fetched /static/app-3.2.1.js 14 times.",
     "Payment details: {iban} (BIC COBADEFFXXX), reference 2023/118.",
+    # a phone word before the number (in the languages we keep), then any shape
+    "Phone: {phone_plain} | Fax: {phone} | Mobile: {phone}",
+    "Kontakt: Tel. {phone}, Handy {phone_plain} (Mo–Fr 8–16 Uhr).",
+    "Telefon {phone_plain}, Bestellung {order} vom {date}.",
+    "Pour nous joindre : tél. {phone} ou portable {phone_plain}.",
+    "Atención al cliente: teléfono {phone}, móvil {phone_plain}.",
+    "Per assistenza: telefono {phone_plain}, cellulare {phone}.",
+    "Klantenservice: telefoon {phone_plain}, of mail {email}.",
+    "Atendimento: telefone {phone}, celular {phone_plain}.",
+    "Контакты: телефон {phone}, тел. {phone_plain}.",
+    "联系我们：电话 {phone} 或手机 {phone_plain} 。",  # spaced: score() compares words
+    "お問い合わせ：電話 {phone_plain} （平日9時〜17時）",
 ]
 
 
@@ -69,6 +89,7 @@ class Entity:
     start: int
     end: int
     entity: str
+    shape: str = ""  # how the value is written: "maestro/dashed", "possible/trunk+ext", ...
 
 
 def generate(docs: int, seed: int = 0) -> list[tuple[str, list[Entity]]]:
@@ -92,40 +113,20 @@ def _sentence(rng: random.Random, template: str, text: str, truth: list[Entity])
         elif piece in ("order", "date"):
             text += str(rng.randint(100000, 99999999)) if piece == "order" else rng.choice(DATES)
         else:
-            value, entity = VALUES[piece](rng)
-            truth.append(Entity(len(text), len(text) + len(value), entity))
+            value, entity, shape = VALUES[piece](rng)
+            truth.append(Entity(len(text), len(text) + len(value), entity, shape))
             text += value
     return text
 
 
-def email(rng: random.Random) -> tuple[str, str]:
+def email(rng: random.Random) -> tuple[str, str, str]:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     local = rng.choice([f"{first}.{last}", f"{first[0]}{last}{rng.randint(1, 99)}", first,
                         f"{first}_{last}+news"])  # fmt: skip
-    return f"{local}@{rng.choice(DOMAINS)}", "email"
+    return f"{local}@{rng.choice(DOMAINS)}", "email", ""
 
 
-def phone(rng: random.Random) -> tuple[str, str]:
-    region = rng.choice(PHONE_REGIONS)
-    kind = rng.choice([PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE])
-    number = phonenumbers.example_number_for_type(region, kind)
-    for _ in range(50):  # vary the last four digits while the number stays valid
-        candidate = phonenumbers.parse(
-            f"+{number.country_code}{str(number.national_number)[:-4]}{rng.randint(0, 9999):04d}"
-        )
-        if phonenumbers.is_valid_number(candidate):
-            number = candidate
-            break
-    style = rng.choice(["international", "national", "national", "e164"])
-    if style == "e164":
-        return phonenumbers.format_number(number, PhoneNumberFormat.E164), "phone"
-    fmt = (
-        PhoneNumberFormat.INTERNATIONAL if style == "international" else PhoneNumberFormat.NATIONAL
-    )
-    return phonenumbers.format_number(number, fmt), "phone"
-
-
-def ip(rng: random.Random) -> tuple[str, str]:
+def ip(rng: random.Random) -> tuple[str, str, str]:
     while True:
         if rng.random() < 0.7:
             address = ipaddress.IPv4Address(rng.getrandbits(32))
@@ -134,25 +135,32 @@ def ip(rng: random.Random) -> tuple[str, str]:
             address = ipaddress.IPv6Address(prefix | rng.getrandbits(116))
         if address.is_global and str(address) not in ("1.1.1.1", "8.8.8.8"):
             text = address.compressed if rng.random() < 0.7 else address.exploded
-            return text, "ip"
+            return text, "ip", f"v{address.version}"
 
 
-def card(rng: random.Random) -> tuple[str, str]:
-    prefix, length, groups = rng.choice(
-        [("4", 16, (4, 4, 4, 4)), ("51", 16, (4, 4, 4, 4)), ("55", 16, (4, 4, 4, 4)),
-         ("37", 15, (4, 6, 5)), ("6011", 16, (4, 4, 4, 4)), ("3530", 16, (4, 4, 4, 4))]
-    )  # fmt: skip
+def card(rng: random.Random) -> tuple[str, str, str]:
+    """A Luhn-valid number of a random scheme, IIN range and length, plain or grouped as
+    printed (4-4-4-4, 4-6-5, 4-6-4, 4-4-4-4-3, ...) with spaces or dashes."""
+    scheme = rng.choice(sorted(CARD_SCHEMES))
+    ranges, lengths = CARD_SCHEMES[scheme]
+    low, high = rng.choice(ranges)
+    prefix, length = str(rng.randint(int(low), int(high))), rng.choice(lengths)
     body = prefix + "".join(str(rng.randint(0, 9)) for _ in range(length - len(prefix) - 1))
     digits = next(body + str(d) for d in range(10) if luhn_ok(body + str(d)))
     separator = rng.choice(["", " ", "-"])
+    if length in (14, 15) and (scheme in ("amex", "diners") or rng.random() < 0.5):
+        groups = (4, 6, length - 10)
+    else:
+        groups = (4,) * (length // 4) + ((length % 4,) if length % 4 else ())
     parts, pos = [], 0
     for size in groups:
         parts.append(digits[pos : pos + size])
         pos += size
-    return separator.join(parts), "credit_card"
+    grouping = {"": "plain", " ": "spaced", "-": "dashed"}[separator]
+    return separator.join(parts), "credit_card", f"{scheme}/{grouping}"
 
 
-def iban(rng: random.Random) -> tuple[str, str]:
+def iban(rng: random.Random) -> tuple[str, str, str]:
     country, layout = rng.choice(sorted(IBAN_BBAN.items()))
     bban = "".join(
         rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if c == "A" else str(rng.randint(0, 9))
@@ -160,17 +168,23 @@ def iban(rng: random.Random) -> tuple[str, str]:
     )
     number = int("".join(str(int(ch, 36)) for ch in bban + country + "00"))
     value = f"{country}{98 - number % 97:02d}{bban}"
-    if rng.random() < 0.7:  # the print format: groups of four
+    grouped = rng.random() < 0.7
+    if grouped:  # the print format: groups of four
         value = " ".join(value[i : i + 4] for i in range(0, len(value), 4))
-    return value, "iban"
+    case = rng.choice(["upper", "upper", "lower"])
+    value = value.lower() if case == "lower" else value
+    return value, "iban", f"{case}/{'spaced' if grouped else 'plain'}"
 
 
-def ssn(rng: random.Random) -> tuple[str, str]:
+def ssn(rng: random.Random) -> tuple[str, str, str]:
     area = rng.choice([a for a in range(1, 900) if a != 666])
-    return f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}", "ssn"
+    return f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}", "ssn", ""
 
 
-VALUES = {"email": email, "phone": phone, "ip": ip, "card": card, "iban": iban, "ssn": ssn}
+VALUES = {
+    "email": email, "phone": phone, "phone_plain": phone_plain, "ip": ip, "card": card,
+    "iban": iban, "ssn": ssn,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -179,6 +193,12 @@ class Score:
     recalled: int  # every word of the value changed in the output
     other_words: int
     other_changed: int  # words outside any value that the output lost or changed
+    # "phone" and "phone:possible/trunk+ext": (planted, recalled), per type and per shape
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def recall_of(self, kind: str) -> float:
+        planted, recalled = self.by_kind.get(kind, (0, 0))
+        return recalled / max(planted, 1)
 
     @property
     def recall(self) -> float:
@@ -194,6 +214,7 @@ def score(corpus: list[tuple[str, list[Entity]]], outputs: list[str]) -> Score:
     words kept verbatim (in order, difflib) are unchanged; a value is recalled when none of its
     words is; a word overlapping a value belongs to the value."""
     entities = recalled = other = changed = 0
+    planted, found = Counter(), Counter()
     for (text, truth), output in zip(corpus, outputs, strict=True):
         words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
         kept = _kept_words([text[a:b] for a, b in words], output.split())
@@ -201,13 +222,16 @@ def score(corpus: list[tuple[str, list[Entity]]], outputs: list[str]) -> Score:
             next((i for i, e in enumerate(truth) if a < e.end and b > e.start), None)
             for a, b in words
         ]
-        entities += len(truth)
-        recalled += sum(
-            not any(kept[w] for w, o in enumerate(owner) if o == i) for i in range(len(truth))
-        )
+        for i, entity in enumerate(truth):
+            hit = not any(kept[w] for w, o in enumerate(owner) if o == i)
+            for kind in (entity.entity, f"{entity.entity}:{entity.shape}"):
+                planted[kind] += 1
+                found[kind] += hit
+            entities, recalled = entities + 1, recalled + hit
         other += sum(o is None for o in owner)
         changed += sum(o is None and not kept[w] for w, o in enumerate(owner))
-    return Score(entities, recalled, other, changed)
+    by_kind = {kind: (n, found[kind]) for kind, n in sorted(planted.items())}
+    return Score(entities, recalled, other, changed, by_kind)
 
 
 def _kept_words(before: list[str], after: list[str]) -> list[bool]:

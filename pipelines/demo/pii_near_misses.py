@@ -48,4 +48,11 @@ NEAR_MISSES = [
     "Card 4111 1111 1111 1112 fails the Luhn check; 9111 1111 1111 1111 has no issuer.",
     "IBAN DE00 3704 0044 0532 0130 00 has a bad checksum; GB82 WEST 1234 5698 7654 3 is short.",
     "SSNs 000-12-3456, 666-12-3456, 900-12-3456, 123-00-4567 and 123-45-0000 were never issued.",
+    # what possible-number phones, every card scheme and lower-case IBANs must still leave
+    "Švedejis vaidu (1600-1629); the war of 1990-2005; open 0800-1200 and 1300-1700 daily.",
+    "Nature (2003) 421 805-811; Kontonummer 0123 456 789; ISSN 0140-6736; at +48.8566140 2.3522219",
+    "SPT TELECOM 3355.00 3404.71 10700 36337.137; released 20230314; 王贵贞02018-05-06 发布",
+    "Visa has 16 digits, not 411111111111116 (15); Amex 15, not 3411111111111110 (16).",
+    "Barcode 5000000000005 and EAN 4006381333931 on the box; mp3 player ab12 cd34 ef56.",
+    "iban de88 3704 0044 0532 0130 00 has a bad checksum; de89 37040044 0532013000 odd groups.",
 ]

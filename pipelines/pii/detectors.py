@@ -1,4 +1,4 @@
-"""Detectors for e-mail addresses, IP addresses, payment cards, IBANs and US SSNs.
+"""Detectors for e-mail addresses, IP addresses, IBANs and US SSNs (cards: cards.py).
 
 Each ``find_*(text)`` yields ``Span``s: a regular expression proposes candidates and a validator
 (checksum, range rules, ``ipaddress``, context) decides. Each also has a ``*_HINT``: an RE2
@@ -61,7 +61,9 @@ NAMED_NUMBER_WORDS = frozenset({
     "order", "invoice", "isbn", "issn", "ref", "reference", "sku", "id", "serial", "account",
     "acct", "iban", "tracking", "version", "patent", "doi", "pmid", "case", "ticket", "item",
     "part", "model", "no", "nr", "bestellnummer", "rechnung", "commande", "population", "pop",
-    "revenue", "total"
+    "revenue", "total", "konto", "kontonummer", "compte", "cuenta", "conto", "rekening", "blz",
+    "routing", "vat", "siret", "siren", "isin", "ean", "upc", "gtin", "asin", "imei", "vin", "lot",
+    "batch", "flight", "bestellung", "bestelling", "auftrag", "pedido", "ordine", "заказ"
 })  # fmt: skip
 
 
@@ -149,52 +151,9 @@ def _ip_span(value: str, start: int, keep_private: bool) -> Span | None:
     return Span(start, start + len(value), "ip", address.compressed)
 
 
-# --- payment cards ----------------------------------------------------------------------------
-
-CARD_HINT = r"\d(?:[ -]?\d){12}"
-_CARD = re.compile(r"(?<![\w.,/+-])\d(?:[ -]?\d){12,18}(?![\w+-]|[.,/]\d)", re.ASCII)
-# Group sizes as printed on cards: 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4, 13-digit Visa 4-4-4-1.
-_CARD_GROUPS = ((4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 1), (4, 6, 5), (4, 6, 4))
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def issuer_ok(digits: str) -> bool:
-    """An issuer range in use (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay,
-    Maestro, Mir): random numbers starting 0, 1, 7, 8 or 9 are not cards."""
-    two, four = int(digits[:2]), int(digits[:4])
-    return (
-        digits[0] in "456"
-        or 2200 <= four <= 2204
-        or 2221 <= four <= 2720
-        or two in (30, 34, 36, 37, 38, 39)
-        or 3528 <= four <= 3589
-    )
-
-
-def find_credit_card(text: str) -> Iterator[Span]:
-    """13-19 digits, plain or in card-style groups of one separator, Luhn-valid, known issuer."""
-    for m in _CARD.finditer(text):
-        raw = m.group(0)
-        separators = set(re.findall(r"[ -]", raw))
-        digits = re.sub(r"[ -]", "", raw)
-        if len(separators) > 1 or not 13 <= len(digits) <= 19:
-            continue
-        if separators and tuple(len(g) for g in re.split(r"[ -]", raw)) not in _CARD_GROUPS:
-            continue
-        if issuer_ok(digits) and luhn_ok(digits):
-            yield Span(m.start(), m.end(), "credit_card", digits)
-
-
 # --- IBAN -------------------------------------------------------------------------------------
 
-IBAN_HINT = r"[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]){4}"
+IBAN_HINT = r"[A-Za-z]{2}\d{2}(?:[ \x{a0}]?[A-Za-z0-9]){4}"
 # Lengths from the SWIFT IBAN registry.
 IBAN_LENGTHS = {
     **dict.fromkeys(["NO"], 15),
@@ -216,7 +175,8 @@ IBAN_LENGTHS = {
     **dict.fromkeys(["LC"], 32),
     **dict.fromkeys(["RU"], 33),
 }
-_IBAN_START = re.compile(r"(?<![\w-])([A-Z]{2})(\d{2})", re.ASCII)
+_IBAN_START = re.compile(r"(?<![\w-])([A-Za-z]{2})(\d{2})", re.ASCII)
+_IBAN_SPACES = " \u00a0\u202f"  # a space, a no-break space, a narrow one (French)
 
 
 def iban_ok(iban: str) -> bool:
@@ -228,28 +188,40 @@ def iban_ok(iban: str) -> bool:
 
 
 def find_iban(text: str) -> Iterator[Span]:
-    """IBANs written plain or in groups separated by single spaces, exactly the country's
-    length (the next character is not a letter or digit), mod-97 valid."""
+    """IBANs in any letter case, plain or with single spaces, exactly the country's length
+    (the next character is not a letter or digit), mod-97 valid. Spaces may fall anywhere in
+    an upper-case IBAN (``DE89 37040044 0532013000``); in one with lower-case letters only
+    between groups of four, as printed (``de89 3704 0044 0532 0130 00``)."""
     for m in _IBAN_START.finditer(text):
-        length = IBAN_LENGTHS.get(m.group(1))
+        length = IBAN_LENGTHS.get(m.group(1).upper())
         if length is None:
             continue
-        chars, pos = [m.group(0)], m.end()
-        need = length - 4
-        while need and pos < len(text):
-            ch = text[pos]
-            if ch == " " and pos + 1 < len(text) and text[pos + 1].isalnum():
-                pos += 1
-                continue
-            if not (ch.isascii() and ch.isalnum()):
-                break
-            chars.append(ch.upper())
-            need, pos = need - 1, pos + 1
-        iban = "".join(chars)
+        iban, pos, breaks = _iban_chars(text, m.end(), length - 4)
+        iban = m.group(0).upper() + iban
         glued = pos < len(text) and text[pos].isascii() and text[pos].isalnum()
-        if need or glued or not iban_ok(iban):
+        if len(iban) != length or glued or not iban_ok(iban):
+            continue
+        fours = list(range(4, length, 4))
+        if breaks and breaks != fours and not text[m.start() : pos].isupper():
             continue
         yield Span(m.start(), pos, "iban", iban)
+
+
+def _iban_chars(text: str, pos: int, need: int) -> tuple[str, int, list[int]]:
+    """Up to ``need`` letters and digits from ``pos`` on, upper-cased, skipping single spaces;
+    the end, and how many characters preceded each space."""
+    chars, breaks = [], []
+    while need and pos < len(text):
+        ch = text[pos]
+        if ch in _IBAN_SPACES and pos + 1 < len(text) and text[pos + 1].isalnum():
+            breaks.append(4 + len(chars))
+            pos += 1
+            continue
+        if not (ch.isascii() and ch.isalnum()):
+            break
+        chars.append(ch.upper())
+        need, pos = need - 1, pos + 1
+    return "".join(chars), pos, breaks
 
 
 # --- US social security numbers ---------------------------------------------------------------

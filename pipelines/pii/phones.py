@@ -10,6 +10,13 @@ dates, year lists, page numbers, prices and numbers named as something else (``O
   (``Leniency.EXACT_GROUPING``: ``2021-03-04`` is a valid Danish number, but not grouped as one);
 - an unseparated national number (``2015550123``) only right after a phone word (``Tel.``,
   ``call``, ``Telefon``, ...), as order and account numbers look the same.
+
+With ``mode="possible"`` (the default) a number libphonenumber calls *possible* (a length in use
+for its region) but not valid (``+1 555 123 4567``, an unassigned range) is a phone number too
+when it is written as one: ``+CC ...`` (``00CC`` with separators), a parenthesized area code, a
+NANP ``201-555-0123`` or a trunk-``0`` national grouping (``020 1234 5678``), or after a phone
+word. ``mode="valid"`` keeps only valid numbers. An extension (``x123``, ``ext. 123``) belongs
+to the number it follows.
 """
 
 from __future__ import annotations
@@ -34,36 +41,59 @@ DEFAULT_REGIONS = (
     "CO", "JP", "KR", "CN", "HK", "SG", "PH",
 )  # fmt: skip
 
+PHONE_MODES = ("possible", "valid")
 PHONE_HINT = r"\d(?:[ .()/\x{a0}-]{0,3}\d){6}"
-_CANDIDATE = re.compile(
-    r"(?<![\w+.,/:=-])(?:\+ ?)?\(?\d(?:[ .()/\u00a0-]{0,3}\d){6,19}\)?(?![\w-]|[.,/:]\d)",
+_CANDIDATE = re.compile(  # after "tel:" but not a time (12:30); "+" also after a letter (Tel+44)
+    r"(?:(?<![\w+.,/=-])(?<!\d:)|(?<=[A-Za-z])(?=\+))"
+    r"(?:\+ ?)?\(?\d(?:[ .()/\u00a0-]{0,3}\d){6,19}\)?(?!(?!x\d)[\w-]|[.,/:]\d)",
     re.ASCII,  # digits glued to CJK text count; 電話03-1234-5678
 )
+_EXTENSION = re.compile(r",?[ \t]?(?:ext(?:ension|n)?\.?:?|x)[ \t]?(\d{1,6})(?!\w)", re.IGNORECASE)
 _SPLIT = re.compile(r" +/ +|  +")  # two numbers side by side: "030 1234 / 030 5678"
 _DATE = re.compile(
-    r"^\(?(?:(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)?\d\d)\)?$"
+    r"^\(?(?:(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)?\d\d"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\)?$"
 )
+# How people write phone numbers nationally: a parenthesized area code (``(201) 555-0123``,
+# ``8 (495) 123-45-67``), NANP 3-3-4 (``201.555.0123``, ``1-800-555-0199``) and a trunk-0 area
+# code then groups (``020 7946 0958``, ``030/1234567``, ``06 12 34 56 78``).
+_PHONE_SHAPE = re.compile(
+    r"(?:[18][ -]?)?\(\d{2,5}\)[ -]?\d{2,4}(?:[ .-]\d{2,5}){0,3}"
+    r"|(?:1[-. ])?\d{3}([-. ])\d{3}\1\d{4}"
+    r"|0[1-9]\d{0,3}[ ./-]\d{2,8}(?:[ .-]\d{2,5}){0,3}"
+)
+_SEPARATED = re.compile(r"\d\D+\d")
+_PAREN_YEAR = re.compile(r"\((?:1[5-9]|20)\d\d\)")
+_DATE_TAIL = re.compile(r"(?:19|20)\d\d([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])$")
+_TIME_RANGE = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d\D+(?:[01]\d|2[0-3])[0-5]\d$")  # 0800-1200
 _NUMBER_BEFORE = re.compile(r"\d[\d,.]*[ \t]+$")
 _NUMBER_AFTER = re.compile(r"[ \t]+\d")
-_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-_CONTEXT = re.compile(
-    r"(?i)(?:\btel|phone|\bcall|\bfax|mobile|\bmob\b|\bcell|contact|whatsapp|\bsms\b|hotline"
-    r"|t[ée]l[ée]fono?|telefon|telefone|\bhandy|\btlf|\bpuh|\bring\b|\bbel\b"
+_YEAR = re.compile(r"^(?:1\d|20)\d\d$")  # 1600-1629 is a year range too
+_CONTEXT = re.compile(  # tel, tél, telefon, téléphone, teléfono, telefoon, telefone, телефон
+    r"(?i)(?:\bt[ée]l(?:[ée]?f|[ée]ph|[ée]m[óo]v|\b)|phone|\bcall|\bfax|\bmob(?:i|\b)|\bcell"
+    r"|\bcelular|\bportable|m[óo]vil"
+    r"|contact|whatsapp|\bsms\b|hotline|\bhandy|\btlf|\bpuh|\bring\b|\bbel\b|\bтел|\bмоб"
     r"|電話|电话|来电|手机|传真|联系|携帯|連絡|전화|휴대폰|팩스|☎|📞|✆)"
 )
 _CURRENCY = re.compile(r"[$€£¥₹₽¢]\s?$|\b(?:usd|eur|gbp|chf|jpy|rs\.?)\s?$", re.IGNORECASE)
 
 
-def find_phone(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> Iterator[Span]:
+def find_phone(
+    text: str, regions: tuple[str, ...] = DEFAULT_REGIONS, mode: str = "possible"
+) -> Iterator[Span]:
+    """Phone numbers in ``text``: valid ones, and with ``mode="possible"`` possible ones
+    written as phone numbers (module docstring); an extension after one is part of its span."""
     for m in _CANDIDATE.finditer(text):
         start = m.start()
         for piece in _SPLIT.split(m.group(0)):
             offset = text.index(piece, start)
             start = offset + len(piece)
-            yield from _validate(text, piece, offset, regions)
+            yield from _validate(text, piece, offset, regions, mode)
 
 
-def _validate(text: str, raw: str, offset: int, regions: tuple[str, ...]) -> Iterator[Span]:
+def _validate(
+    text: str, raw: str, offset: int, regions: tuple[str, ...], mode: str
+) -> Iterator[Span]:
     groups = re.findall(r"\d+", raw)
     if not 7 <= sum(map(len, groups)) <= 17 or _DATE.match(raw) or _implausible(raw, groups):
         return
@@ -77,9 +107,14 @@ def _validate(text: str, raw: str, offset: int, regions: tuple[str, ...]) -> Ite
         raw = raw[:-1]
     elif raw.count("(") > raw.count(")") and raw.startswith("("):
         offset, raw = offset + 1, raw[1:]
-    number = _number(raw, regions, context)
-    if number is not None:
-        yield Span(offset, offset + len(raw), "phone", number)
+    number = _number(raw, regions, context, mode)
+    if number is None:
+        return
+    end = offset + len(raw)
+    extension = _EXTENSION.match(text, end)
+    if extension:  # the key tells the extensions of one switchboard apart
+        end, number = extension.end(), f"{number};ext={extension.group(1)}"
+    yield Span(offset, end, "phone", number)
 
 
 def _tabular(text: str, raw: str, offset: int, groups: list[str]) -> bool:
@@ -94,12 +129,20 @@ def _tabular(text: str, raw: str, offset: int, groups: list[str]) -> bool:
 
 
 @lru_cache(maxsize=8192)  # boilerplate repeats one site's number on every page
-def _number(raw: str, regions: tuple[str, ...], context: bool) -> str | None:
+def _number(raw: str, regions: tuple[str, ...], context: bool, mode: str) -> str | None:
     """The E.164 form of ``raw`` if it is a phone number written as one, else None."""
+    valid = _valid(raw, regions, context)
+    if valid is not None or mode == "valid":
+        return valid
+    return _possible(raw, regions, context)
+
+
+def _valid(raw: str, regions: tuple[str, ...], context: bool) -> str | None:
+    """A valid number: international, or national grouped as its region writes it."""
     if raw.startswith(("+", "00")):
         number = _parse(raw, "GB" if raw.startswith("00") else "ZZ")  # GB dials out with 00
         return _e164(number) if number else None
-    if not context and not re.search(r"\d\D+\d", raw):  # 2015550123: needs a phone word
+    if not context and not _SEPARATED.search(raw):  # 2015550123: needs a phone word
         return None
     for region in _plausible_regions(re.sub(r"\D", "", raw), regions):
         number = _parse(raw, region)
@@ -108,12 +151,36 @@ def _number(raw: str, regions: tuple[str, ...], context: bool) -> str | None:
     return None
 
 
-def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+def _possible(raw: str, regions: tuple[str, ...], context: bool) -> str | None:
+    """A possible (right length, not assigned) number in a phone shape or after a phone word:
+    ``+CC ...``; ``00CC`` with separators; nationally ``_PHONE_SHAPE`` in one of ``regions``."""
+    dialled = "+" + raw[2:] if re.match(r"00[1-9]", raw) else raw  # 0049 30 ... is +49 30 ...
+    if raw.startswith("+") or (dialled != raw and (context or _SEPARATED.search(raw))):
+        number = _parse(dialled, "ZZ", valid=False)
+        return _e164(number) if number else None
+    if "." in raw and re.search(r"[ /-]", raw):  # 3355.00 3404.71 10700, a row of prices
+        return None
+    if _PAREN_YEAR.search(raw):  # Nature (2003) 421 805-811: a citation
+        return None
+    if not context and not _PHONE_SHAPE.fullmatch(raw):
+        return None
+    for region in regions:
+        number = _parse(raw, region, valid=False)
+        if number is not None:
+            return _e164(number)
+    return None
+
+
+def _parse(raw: str, region: str, valid: bool = True) -> phonenumbers.PhoneNumber | None:
+    """``raw`` parsed in ``region`` if valid (or, with ``valid=False``, of a possible length)."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    if valid:
+        return number if phonenumbers.is_valid_number(number) else None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
 
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
@@ -131,13 +198,17 @@ def _grouped_as_in(raw: str, region: str, number: phonenumbers.PhoneNumber) -> b
 
 
 def _implausible(raw: str, groups: list[str]) -> bool:
-    """Year lists (2019 2020 2021), page numbers (1 2 3 4 5 6 7), long runs of groups, and
-    dotted quads (an address in a range kept as not personal is no phone number either)."""
+    """Year lists and ranges (2019 2020 2021, 1600-1629), time ranges (0800-1200), dates glued
+    to a digit (02018-05-06), page numbers (1 2 3 4 5 6 7), long runs of groups, and dotted
+    quads (an address in a range kept as not personal is no phone number either)."""
     return (
         len(groups) > 7
-        or (len(groups) == 2 and "." in raw and not re.search(r"[^\d.]", raw))  # 36337.137
+        or (
+            len(groups) == 2 and "." in raw and not re.search(r"[^\d.]", raw.lstrip("+"))
+        )  # +48.85661
         or (len(groups) == 4 and all(len(g) <= 3 for g in groups) and "." in raw)
         or all(_YEAR.match(g) for g in groups)
+        or bool(_TIME_RANGE.match(raw) or _DATE_TAIL.search(raw))  # 王贵贞02018-05-06
         or sum(len(g) == 1 for g in groups) > 2
     )
 

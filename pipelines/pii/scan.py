@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.pii import detectors as D
-from pipelines.pii.phones import DEFAULT_REGIONS, PHONE_HINT, find_phone
+from pipelines.pii.cards import CARD_HINT, find_credit_card
+from pipelines.pii.phones import DEFAULT_REGIONS, PHONE_HINT, PHONE_MODES, find_phone
 from pipelines.pii.secrets import SECRET_HINT, find_secret
 
 # Entity types, in the order of the ``pii_counts`` struct.
@@ -45,12 +46,14 @@ def build_detectors(
     *,
     keep_private_ips: bool = True,
     phone_regions: tuple[str, ...] = DEFAULT_REGIONS,
+    phone_mode: str = PHONE_MODES[0],
 ) -> list[Detector]:
+    find = partial(find_phone, regions=phone_regions, mode=phone_mode)
     every = {
         "email": Detector("email", D.EMAIL_HINT, D.find_email),
-        "phone": Detector("phone", PHONE_HINT, partial(find_phone, regions=phone_regions)),
+        "phone": Detector("phone", PHONE_HINT, find),
         "ip": Detector("ip", D.IP_HINT, partial(D.find_ip, keep_private=keep_private_ips)),
-        "credit_card": Detector("credit_card", D.CARD_HINT, D.find_credit_card),
+        "credit_card": Detector("credit_card", CARD_HINT, find_credit_card),
         "iban": Detector("iban", D.IBAN_HINT, D.find_iban),
         "ssn": Detector("ssn", D.SSN_HINT, D.find_ssn),
         "secret": Detector("secret", SECRET_HINT, find_secret),

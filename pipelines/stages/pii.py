@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from pipelines import schema as S
 from pipelines.pii import ACTIONS, ENTITIES, Rewriter, Scanner, build_detectors
-from pipelines.pii.phones import DEFAULT_REGIONS, known_region
+from pipelines.pii.phones import DEFAULT_REGIONS, PHONE_MODES, known_region
 from pipelines.stages.base import Filter, FilterConfig, _set_column, above, first_reason
 from pipelines.stages.text import text_changed
 
@@ -37,6 +37,9 @@ class PiiConfig(FilterConfig):
     salt: str = field(default="", metadata={"secret": True})
     keep_private_ips: bool = True  # private, loopback, reserved, documentation ranges stay
     phone_regions: list[str] | None = None  # national formats of these; None: DEFAULT_REGIONS
+    # possible: also numbers of a length in use but unassigned, written as phone numbers (in a
+    # phone shape or after a phone word); valid: only numbers libphonenumber validates.
+    phone_mode: str = "possible"
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -66,6 +69,10 @@ class PiiConfig(FilterConfig):
         unknown = [r for r in self.phone_regions or () if not known_region(r.upper())]
         if unknown:
             raise ValueError(f"phone_regions: {unknown[0]!r} is not a region code such as GB, DE")
+        if self.phone_mode not in PHONE_MODES:
+            raise ValueError(
+                f"phone_mode={self.phone_mode!r} must be one of {', '.join(PHONE_MODES)}"
+            )
 
     @property
     def selected(self) -> tuple[str, ...]:
@@ -88,7 +95,10 @@ class Pii(Filter):
         c = self.config
         regions = tuple(r.upper() for r in c.phone_regions or DEFAULT_REGIONS)
         detectors = build_detectors(
-            c.selected, keep_private_ips=c.keep_private_ips, phone_regions=regions
+            c.selected,
+            keep_private_ips=c.keep_private_ips,
+            phone_regions=regions,
+            phone_mode=c.phone_mode,
         )
         self.scanner = Scanner(detectors)
         self.rewrite = Rewriter({e: c.action_of(e) for e in c.selected}, c.salt)

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.pii.detectors import (
-    find_credit_card,
-    find_email,
-    find_iban,
-    find_ip,
-    find_ssn,
-    iban_ok,
-    luhn_ok,
-)
+from pipelines.pii.cards import find_credit_card, luhn_ok
+from pipelines.pii.detectors import find_email, find_iban, find_ip, find_ssn, iban_ok
 
 
 def found(find, text, **kwargs) -> list[str]:
