@@ -1,5 +1,5 @@
 """The ``forage`` command line: curate, filter, demo, quality train, tokenizer train, pretrain,
-submit, jobs, refresh, schedule."""
+finetune, tune, submit, jobs, refresh, schedule."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from cluster.finetune_commands import add_parsers as add_finetune_parsers
 from cluster.ops_commands import add_parsers as add_ops_parsers
 from cluster.options import add_recipe_options
 from cluster.train_commands import add_parsers as add_train_parsers
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     refilter.set_defaults(run=_run_filter)
     _add_quality(sub)
     add_train_parsers(sub)
+    add_finetune_parsers(sub)
     add_ops_parsers(sub)
     return parser
 

@@ -156,17 +156,19 @@ def choose(run_dir: str | Path, ray_checkpoint: Any) -> Path | None:
     return max(found, key=step_of, default=None)
 
 
-def report(metrics: dict[str, Any], saved: Path | None) -> None:
+def report(metrics: dict[str, Any], saved: Path | None, *, api: Any = None) -> None:
     """``ray.train.report`` with a small pointer checkpoint for ``saved`` (rank 0 passes the path,
     other ranks None). Every rank must call this equally often: report is a collective. Ray
     stores the pointer, not a second copy of a 1.5 GB checkpoint; ``RUN`` must therefore be on
-    storage every worker sees (it already must be: the packed data lives there)."""
+    storage every worker sees (it already must be: the packed data lives there). ``api``:
+    ``ray.train`` (default) or ``ray.tune``, which report the same way."""
     import ray.train
 
+    api = api or ray.train  # ray.tune in a Tune trial that trains in-process
     if saved is None:
-        ray.train.report(metrics)
+        api.report(metrics)
         return
     with tempfile.TemporaryDirectory() as tmp:
         pointer = {"path": str(saved.resolve()), "step": step_of(saved)}
         (Path(tmp) / POINTER_FILE).write_text(json.dumps(pointer) + "\n")
-        ray.train.report(metrics, checkpoint=ray.train.Checkpoint.from_directory(tmp))
+        api.report(metrics, checkpoint=ray.train.Checkpoint.from_directory(tmp))

@@ -141,7 +141,8 @@ class Recipe:
 
 
 def available_recipes() -> list[str]:
-    return recipe_names(RECIPES_DIR)
+    """The pretraining recipes (fine-tune recipes are named ``finetune-*``)."""
+    return [n for n in recipe_names(RECIPES_DIR) if not n.startswith("finetune-")]
 
 
 def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Recipe:
@@ -149,12 +150,7 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
     data = read_recipe_yaml(
         name_or_path, RECIPES_DIR, what="training recipe", shape="model/optim/train sections"
     )
-    settings = []
-    for item in overrides:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--set expects key=value, got {item!r}")
-        settings.append((*route_key(key.strip()), yaml.safe_load(raw) if raw else None))
+    settings = parse_overrides(overrides)
     # `objectives: {mlm: {lr: ...}}`: values that differ by objective, before the --set ones.
     per_objective = data.pop("objectives", None) or {}
     objective = next(
@@ -170,26 +166,44 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
     return recipe_from_dict(data)
 
 
-def route_key(key: str) -> tuple[str, str]:
+def route_key(key: str, sections: dict[str, type] = SECTIONS) -> tuple[str, str]:
     """``lr`` → (optim, lr); ``model.n_layer`` → (model, n_layer); unknown keys list valid ones."""
     head, dot, rest = key.partition(".")
-    if dot and head in SECTIONS and rest in _field_names(SECTIONS[head]):
+    if dot and head in sections and rest in _field_names(sections[head]):
         return head, rest
-    owners = [name for name, cls in SECTIONS.items() if key in _field_names(cls)]
+    owners = [name for name, cls in sections.items() if key in _field_names(cls)]
     if len(owners) == 1:
         return owners[0], key
-    valid = sorted(f for cls in SECTIONS.values() for f in _field_names(cls))
+    valid = sorted(f for cls in sections.values() for f in _field_names(cls))
     raise ConfigError(f"Unknown training key {key!r}. Valid keys: {', '.join(valid)}")
 
 
+def parse_overrides(
+    overrides: list[str] | tuple[str, ...], sections: dict[str, type] = SECTIONS
+) -> list[tuple[str, str, Any]]:
+    """``--set key=value`` items → (section, field, YAML value)."""
+    settings = []
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set expects key=value, got {item!r}")
+        settings.append((*route_key(key.strip(), sections), yaml.safe_load(raw) if raw else None))
+    return settings
+
+
 def recipe_from_dict(data: dict[str, Any]) -> Recipe:
-    unknown = sorted(set(data) - set(SECTIONS))
+    return Recipe(**build_sections(data, SECTIONS))
+
+
+def build_sections(data: dict[str, Any], sections: dict[str, type]) -> dict[str, Any]:
+    """Each section's typed config from recipe data; unknown sections and keys name the valid ones."""
+    unknown = sorted(set(data) - set(sections))
     if unknown:
         raise ConfigError(
-            f"Unknown recipe section {unknown[0]!r}. Available: {', '.join(SECTIONS)}"
+            f"Unknown recipe section {unknown[0]!r}. Available: {', '.join(sections)}"
         )
     parts = {}
-    for name, cls in SECTIONS.items():
+    for name, cls in sections.items():
         params = dict(data.get(name) or {})
         fields = _field_names(cls)
         bad = sorted(set(params) - set(fields))
@@ -199,7 +213,7 @@ def recipe_from_dict(data: dict[str, Any]) -> Recipe:
             )
         hints = typing.get_type_hints(cls)
         parts[name] = cls(**{k: check_type(k, v, hints[k]) for k, v in params.items()})
-    return Recipe(**parts)
+    return parts
 
 
 def _field_names(cls: type) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,8 @@ def pretrain(packed: Any, run_dir: str | Path, recipe: Recipe, *, quiet: bool = 
     else:
         if start:
             say(f"resuming {run} from step {start} to {recipe.train.max_steps}", quiet)
-        fit(run, loop_config(run, data, recipe, tokenizer, quiet), recipe, quiet)
+        config = loop_config(run, data, recipe, tokenizer, quiet)
+        fit(run, config, recipe.train, quiet, keep=recipe.train.keep_checkpoints)
     final = ckpt.latest(run)
     if final is None:
         raise InputError(f"{run}: training finished without a checkpoint; see the log above")
@@ -168,20 +170,29 @@ def check_resume(previous: Path, recipe: Recipe, data: PackedInfo, quiet: bool) 
         )
 
 
-def fit(run: Path, config: dict[str, Any], recipe: Recipe, quiet: bool) -> None:
-    """Run ``train_loop`` under a TorchTrainer. ``num_workers=0`` is Ray Train's local mode:
-    in-process, no Ray cluster, no FailureConfig; otherwise a failed worker group restarts
-    from the newest checkpoint up to twice, and a re-run with the same run dir resumes."""
+def fit(
+    run: Path,
+    config: dict[str, Any],
+    t: Any,
+    quiet: bool,
+    *,
+    loop: Callable[[dict[str, Any]], None] = train_loop,
+    kind: str = "pretrain",
+    keep: int = 3,
+) -> None:
+    """Run ``loop`` under a TorchTrainer with ``t``'s workers (a TrainConfig or a fine-tune
+    one). ``num_workers=0`` is Ray Train's local mode: in-process, no Ray cluster, no
+    FailureConfig; otherwise a failed worker group restarts from the newest checkpoint up to
+    twice, and a re-run with the same run dir resumes."""
     from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
     from ray.train.torch import TorchTrainer
 
-    t = recipe.train
     # Local mode logs every report ("Reported metrics: ...") at INFO; metrics.jsonl has them.
     logging.getLogger("ray.train").setLevel(logging.WARNING)
     if t.num_workers:
         ensure_ray(None, quiet=quiet)
     trainer = TorchTrainer(
-        train_loop,
+        loop,
         train_loop_config=config,
         scaling_config=ScalingConfig(
             num_workers=t.num_workers,
@@ -189,10 +200,10 @@ def fit(run: Path, config: dict[str, Any], recipe: Recipe, quiet: bool) -> None:
             resources_per_worker={"CPU": t.cpus_per_worker} | ({"GPU": 1} if t.use_gpu else {}),
         ),
         run_config=RunConfig(
-            name=f"pretrain-{run.name}-{hashlib.sha256(str(run).encode()).hexdigest()[:8]}",
+            name=f"{kind}-{run.name}-{hashlib.sha256(str(run).encode()).hexdigest()[:8]}",
             storage_path=str(run / "ray"),
             failure_config=FailureConfig(max_failures=2),
-            checkpoint_config=CheckpointConfig(num_to_keep=t.keep_checkpoints),
+            checkpoint_config=CheckpointConfig(num_to_keep=keep),
         ),
     )
     trainer.fit()
