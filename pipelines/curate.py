@@ -21,7 +21,7 @@ from pipelines.ray_env import ensure_ray, quiet_ray_data
 from pipelines.readers import InputSpec
 from pipelines.recipe import Recipe
 from pipelines.recipe_set import RecipeSet
-from pipelines.shards import ShardStore
+from pipelines.shards import LOGS, ShardStore
 from pipelines.sources import resolve, skipped_summary
 from pipelines.stages import Stage
 
@@ -96,7 +96,7 @@ def _curate_locked(job: _Job, started: float) -> CurateResult:
 
 
 def _run(job: _Job, todo: list[InputSpec], store: ShardStore, progress: Progress) -> None:
-    ensure_ray(job.recipes.num_cpus, quiet=progress.quiet)
+    ensure_ray(job.recipes.num_cpus, log_dir=os.path.join(job.output, LOGS))
     by_path = {s.path: s for s in todo}
     ranges = Counter(s.path for s in todo)  # read tasks per input (large JSONL: several)
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)

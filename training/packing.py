@@ -36,6 +36,7 @@ from pipelines.atomic import write_json, write_parquet
 from pipelines.errors import ConfigError, InputError
 from pipelines.progress import Bar
 from pipelines.ray_env import ensure_ray
+from pipelines.shards import LOGS
 from training.corpus import Corpus
 from training.tokenizer import CLS, EOS, SEP, load_backend, tokenizer_sha256
 
@@ -114,7 +115,7 @@ def prepare_data(
     shutil.rmtree(data_dir, ignore_errors=True)
     vocab_size = load_backend(tokenizer_dir).get_vocab_size(with_added_tokens=True)
     effective = effective_val_fraction(corpus, val_fraction)
-    batches = _token_batches(corpus, Path(tokenizer_dir), objective, effective)
+    batches = _token_batches(corpus, Path(tokenizer_dir), objective, effective, Path(run_dir))
     total = corpus.manifest.get("counts", {}).get("kept")
     bar = Bar("packing", total, unit="documents", quiet=quiet)
     stats = pack_blocks(_counted(batches, bar), data_dir, seq_len=seq_len, vocab_size=vocab_size)
@@ -323,12 +324,12 @@ def pack_blocks(
 
 
 def _token_batches(
-    corpus: Corpus, tokenizer_dir: Path, objective: str, val_fraction: float
+    corpus: Corpus, tokenizer_dir: Path, objective: str, val_fraction: float, run_dir: Path
 ) -> Iterator[pa.Table]:
     """Tokenized batches in corpus order: Ray Data with preserve_order, one read per shard."""
     import ray.data
 
-    ensure_ray(None, quiet=True)
+    ensure_ray(None, log_dir=run_dir / LOGS)
     ds = ray.data.read_parquet(
         [os.fspath(p) for p in corpus.data_files], override_num_blocks=len(corpus.data_files)
     ).select_columns([S.ID, S.TEXT])  # pushed down into the read: only id and text are read

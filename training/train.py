@@ -14,6 +14,7 @@ import torch
 
 from pipelines.errors import ConfigError, InputError
 from pipelines.ray_env import ensure_ray
+from pipelines.shards import LOGS
 from training import checkpoint as ckpt
 from training.config import Recipe
 from training.data import BlockReader, PackedInfo, open_packed
@@ -190,7 +191,7 @@ def fit(
     # Local mode logs every report ("Reported metrics: ...") at INFO; metrics.jsonl has them.
     logging.getLogger("ray.train").setLevel(logging.WARNING)
     if t.num_workers:
-        ensure_ray(None, quiet=quiet)
+        ensure_ray(None, log_dir=run / LOGS, worker_output=not quiet)  # rank 0's progress
     trainer = TorchTrainer(
         loop,
         train_loop_config=config,

@@ -8,8 +8,9 @@ import sys
 import time
 
 import duckdb
+import pytest
 
-from tests.conftest import REPO
+from tests.conftest import DOLMA, REPO
 from tests.pipelines.quality_corpora import write_corpora
 
 
@@ -71,3 +72,42 @@ def test_quality_train_prints_held_out_metrics(tmp_path):
     assert accuracy > 0.9 and model.is_file()
     result = forage("quality", "train", *args[:1], str(tmp_path / "nope"), *args[2:])
     assert result.returncode == 2 and "nope does not exist" in result.stderr
+
+
+RAY_NOISE = ("Token authentication is enabled", "Failed to kill actor", "Progress bars disabled")
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_ray_logs_go_to_the_output_not_the_terminal(tmp_path, quiet):
+    """Token auth on, as a user has it: Ray's notices land in OUT/_logs/ray.log, the terminal
+    keeps Forage's lines, and --quiet still prints the final summary."""
+    out = tmp_path / "out"
+    args = ["curate", "--input", str(DOLMA), "--output", str(out), "--recipe", "ingest"]
+    result = subprocess.run(
+        [sys.executable, "-m", "cluster.cli", *args, *(["--quiet"] if quiet else [])],
+        cwd=REPO,
+        env={k: v for k, v in os.environ.items() if k != "RAY_AUTH_MODE"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not [noise for noise in RAY_NOISE if noise in result.stderr + result.stdout]
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("[forage] ") for line in lines), result.stderr
+    assert lines[-1].startswith("[forage] done: 22 documents → 22 kept, 0 rejected, 0 errors")
+    assert len(lines) == 1 or not quiet
+    log = (out / "_logs" / "ray.log").read_text()
+    assert "Ray session logs: " in log and "Progress bars disabled" in log
+
+
+def test_help_imports_neither_ray_nor_torch():
+    code = (
+        "import contextlib, io, sys\n"
+        "from cluster.cli import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help'])\n"
+        "print(sorted(m for m in ('ray', 'torch') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
