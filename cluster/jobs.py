@@ -140,21 +140,28 @@ class Jobs:
             return f"the Ray cluster at {self.address} refused the token (it is not this cluster's)"
         return f"cannot reach the Ray dashboard at {self.address}: {text.splitlines()[0]}"
 
-    def submit(self, command: str, options: SubmitOptions) -> str:
-        try:
-            return self.client.submit_job(
-                entrypoint=command,
-                runtime_env=options.runtime_env or None,
-                submission_id=options.submission_id,
-                entrypoint_num_cpus=options.num_cpus,
-                entrypoint_num_gpus=options.num_gpus,
-                entrypoint_memory=options.memory,
-            )
-        except Exception as exc:
-            if "already exists" in str(exc):
-                message = f"a job with id {options.submission_id} was already submitted"
-                raise JobExists(message) from None
-            raise ClusterError(f"submission refused: {str(exc).strip()}") from None
+    def submit(self, command: str, options: SubmitOptions, *, agent_wait_s: float = 60) -> str:
+        """Submit the job; a head that has just started answers "No available agent" until its
+        job agent is up, so that answer is retried for ``agent_wait_s`` seconds."""
+        deadline = time.monotonic() + agent_wait_s
+        while True:
+            try:
+                return self.client.submit_job(
+                    entrypoint=command,
+                    runtime_env=options.runtime_env or None,
+                    submission_id=options.submission_id,
+                    entrypoint_num_cpus=options.num_cpus,
+                    entrypoint_num_gpus=options.num_gpus,
+                    entrypoint_memory=options.memory,
+                )
+            except Exception as exc:
+                if "No available agent" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(2)  # nothing was submitted: the agent was not there to take it
+                    continue
+                if "already exists" in str(exc):
+                    message = f"a job with id {options.submission_id} was already submitted"
+                    raise JobExists(message) from None
+                raise ClusterError(f"submission refused: {str(exc).strip()}") from None
 
     def status(self, submission_id: str) -> str | None:
         """The job's status, or None when the cluster does not know the id."""

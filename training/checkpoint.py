@@ -171,4 +171,4 @@ def report(metrics: dict[str, Any], saved: Path | None, *, api: Any = None) -> N
     with tempfile.TemporaryDirectory() as tmp:
         pointer = {"path": str(saved.resolve()), "step": step_of(saved)}
         (Path(tmp) / POINTER_FILE).write_text(json.dumps(pointer) + "\n")
-        api.report(metrics, checkpoint=ray.train.Checkpoint.from_directory(tmp))
+        api.report(metrics, checkpoint=api.Checkpoint.from_directory(tmp))
