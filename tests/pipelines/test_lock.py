@@ -62,9 +62,8 @@ def test_second_holder_fails_at_once_naming_the_first(tmp_path):
 
 def test_lock_of_a_killed_process_is_taken_over(tmp_path, caplog):
     proc = _holder(tmp_path)
-    with pytest.raises(OutputLocked, match=f"pid {proc.pid} "):
-        with output_lock(tmp_path, "curate"):
-            pass
+    with pytest.raises(OutputLocked, match=f"pid {proc.pid} "), output_lock(tmp_path, "curate"):
+        pass
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with output_lock(tmp_path, "curate"):  # the OS dropped the dead holder's flock
