@@ -43,6 +43,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _agent_ports() -> list[str]:
+    """Free ports for a node's dashboard agent: its default HTTP port (52365) is taken when
+    another Ray runs on the machine (the session's local Ray, a user's), and a node whose agent
+    cannot bind has no job agent ("No available agent to submit job")."""
+    return ["--dashboard-agent-listen-port", str(_free_port())]
+
+
 def _ray(args: list[str], env: dict[str, str]) -> None:
     done = subprocess.run([str(BIN / "ray"), *args], env=env, capture_output=True, text=True)
     if done.returncode:
@@ -81,10 +88,11 @@ def ray_cluster():
         "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
         "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dashboard),
         "--num-cpus", "1", "--temp-dir", str(root / "head"), "--disable-usage-stats",
+        *_agent_ports(),
     ]  # fmt: skip
     worker = [
         "start", "--address", f"127.0.0.1:{port}", "--num-cpus", "1",
-        "--temp-dir", str(root / "worker"), "--disable-usage-stats",
+        "--temp-dir", str(root / "worker"), "--disable-usage-stats", *_agent_ports(),
     ]  # fmt: skip
     try:
         _ray(head, env)
