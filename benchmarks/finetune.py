@@ -12,7 +12,7 @@ same number of examples; modes are interleaved ``--repeat`` times and medians sh
 2-core machine absolute numbers mean little: the ratios are the result.
 
     .venv/bin/python benchmarks/finetune.py [--examples 2000] [--batch-size 32] [--repeat 2]
-                                            [--modes local,ray-1,trainer,trainer-grouped]
+                                            [--modes local,ray-1,trainer]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def forage(model: Path, out: Path, examples: int, batch: int, workers: int) -> f
     return train[-1]["examples_per_s"]
 
 
-def trainer(model: Path, data: Path, batch: int, grouped: bool) -> float:
+def trainer(model: Path, data: Path, batch: int) -> float:
     """The HF Trainer on forage's encoded windows: train_samples_per_second."""
     import json
 
@@ -104,7 +104,7 @@ def trainer(model: Path, data: Path, batch: int, grouped: bool) -> float:
             per_device_train_batch_size=batch,
             num_train_epochs=1,
             learning_rate=1e-3,
-            warmup_ratio=0.1,
+            warmup_steps=0.1,
             weight_decay=0.01,
             save_strategy="no",
             eval_strategy="no",
@@ -112,7 +112,6 @@ def trainer(model: Path, data: Path, batch: int, grouped: bool) -> float:
             report_to=[],
             use_cpu=True,
             dataloader_num_workers=0,
-            group_by_length=grouped,
             disable_tqdm=True,
             seed=0,
         )
@@ -126,7 +125,7 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=2000)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--modes", default="local,ray-1,trainer,trainer-grouped")
+    parser.add_argument("--modes", default="local,ray-1,trainer")
     args = parser.parse_args()
     modes = args.modes.split(",")
     rates: dict[str, list[float]] = {m: [] for m in modes}
@@ -138,12 +137,12 @@ def main() -> None:
                 out = root / f"{mode}-{r}"
                 started = time.perf_counter()
                 if mode in ("local", "ray-1"):
-                    rate = forage(model, out, args.examples, args.batch_size, mode == "ray-1")
+                    rate = forage(model, out, args.examples, args.batch_size, int(mode == "ray-1"))
                 else:
                     if not (root / "data").is_dir():  # the windows forage encoded, once
                         forage(model, root / "enc", args.examples, args.batch_size, 0)
                         (root / "enc" / "data").rename(root / "data")
-                    rate = trainer(model, root / "data", args.batch_size, mode == "trainer-grouped")
+                    rate = trainer(model, root / "data", args.batch_size)
                 rates[mode].append(rate)
                 print(
                     f"  {mode:<16} run {r + 1}: {rate:8.1f} examples/s "
