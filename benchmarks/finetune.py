@@ -32,25 +32,15 @@ NER = Path(__file__).resolve().parents[2] / "shared" / "data" / "ner"
 
 def base_model(root: Path) -> Path:
     """A smoke-shape MLM + tokenizer saved like `forage pretrain`'s RUN/hf."""
-    import torch
 
     from training.config import ModelConfig
-    from training.export import token_ids
+    from training.export import save_initialised
     from training.finetune.conll import read_conll
-    from training.model import build_model, padded_vocab
     from training.tokenizer import train_bpe
 
-    sentences = read_conll(NER / "eng.train").sentences
-    texts = [" ".join(s.words) for s in sentences]
-    tokenizer = train_bpe([texts], 2048)
+    texts = [" ".join(s.words) for s in read_conll(NER / "eng.train").sentences]
     cfg = ModelConfig(objective="mlm", n_layer=4, n_head=4, d_model=128, d_ff=512, seq_len=64)
-    torch.manual_seed(0)
-    hf = build_model(
-        cfg, vocab_size=padded_vocab(len(tokenizer), 64), token_ids=token_ids(tokenizer)
-    )
-    hf.save_pretrained(root / "hf")
-    tokenizer.save_pretrained(root / "hf")
-    return root / "hf"
+    return save_initialised(cfg, train_bpe([texts], 2048), root / "hf")
 
 
 def forage(model: Path, out: Path, examples: int, batch: int, workers: int) -> float:

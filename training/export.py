@@ -64,6 +64,21 @@ def export_hf(run: Path, final: Path, recipe: Recipe, tokenizer: Any) -> Path:
     return out
 
 
+def save_initialised(cfg: Any, tokenizer: Any, out: Path, *, seed: int = 0) -> Path:
+    """A freshly initialised model of ``cfg`` (a ModelConfig) saved with ``tokenizer`` as
+    ``RUN/hf`` is: the random-init control of a fine-tune, and the base of tests and benchmarks."""
+    torch.manual_seed(seed)
+    hf = build_model(
+        cfg,
+        vocab_size=padded_vocab(len(tokenizer), cfg.vocab_multiple),
+        token_ids=token_ids(tokenizer),
+    )
+    with no_progress_bars():
+        hf.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
 @contextlib.contextmanager
 def no_progress_bars() -> Iterator[None]:
     """save_pretrained draws a one-shard tqdm bar; our progress lines say enough."""

@@ -16,21 +16,12 @@ SST_DIR = SHARED / "classification"
 @pytest.fixture(scope="session")
 def base_model(tokenizer_dir, tmp_path_factory) -> Path:
     """``RUN/hf`` as `forage pretrain` exports it, at a size that trains in seconds."""
-    import torch
-
     from training.config import ModelConfig
-    from training.export import token_ids
-    from training.model import build_model, padded_vocab
+    from training.export import save_initialised
     from training.tokenizer import load_tokenizer
 
     run = tmp_path_factory.mktemp("pretrain-run")
-    tokenizer = load_tokenizer(tokenizer_dir)
     cfg = ModelConfig(objective="mlm", n_layer=1, n_head=2, d_model=32, d_ff=64, seq_len=48)
-    torch.manual_seed(0)
-    model = build_model(
-        cfg, vocab_size=padded_vocab(len(tokenizer), 64), token_ids=token_ids(tokenizer)
-    )
-    model.save_pretrained(run / "hf")
-    tokenizer.save_pretrained(run / "hf")
+    save_initialised(cfg, load_tokenizer(tokenizer_dir), run / "hf")
     (run / "run.json").write_text(json.dumps({"manifest_sha256": "ab" * 32, "data_dir": "/corpus"}))
     return run / "hf"
