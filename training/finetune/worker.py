@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import torch
 from torch.nn.parallel import DistributedDataParallel as DDP
 
@@ -75,8 +76,10 @@ class FtWorker:
     def _open_data(self, root: Path) -> None:
         t = self.recipe.train
         table = read_split(root, "train")
-        self.train_ids = [np.asarray(x, np.int64) for x in table["input_ids"].to_pylist()]
-        self.train_labels = table["labels"].to_pylist()
+        self.train_ids = split_lists(table["input_ids"])
+        labels = table["labels"]
+        is_list = pa.types.is_list(labels.type)  # ner: a label per token; classify: one per row
+        self.train_labels = split_lists(labels) if is_list else labels.to_numpy().tolist()
         self.eval_tables = {s: self.task.load_eval(root, s) for s in ("dev", "test")}
         self.pad_id = self.meta["pad_id"]
         per_rank = -(-len(self.train_ids) // self.world)
@@ -229,6 +232,14 @@ class FtWorker:
     def close(self) -> None:
         if self.log:
             self.log.close()
+
+
+def split_lists(column: pa.ChunkedArray) -> list[np.ndarray]:
+    """A list<int> column as one int64 array per row (views of one buffer, no per-row parsing)."""
+    flat = column.combine_chunks()
+    values = flat.flatten().to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = flat.offsets.to_numpy()
+    return np.split(values, offsets[1:-1] - offsets[0])
 
 
 def linear_schedule(step: int, *, warmup: int, total: int) -> float:
