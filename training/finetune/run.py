@@ -93,6 +93,8 @@ def data_key(files: TaskFiles, model_dir: Path, recipe: FinetuneRecipe) -> str:
     for name in ("train", "dev", "test"):
         path = getattr(files, name)
         if path:
+            if not os.path.isfile(path):
+                raise InputError(f"--{name} {path}: no such file")
             stat = os.stat(path)
             parts[name] = [stat.st_size, stat.st_mtime_ns]
     for name in ("config.json", "tokenizer.json"):

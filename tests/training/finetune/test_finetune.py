@@ -110,3 +110,16 @@ def test_a_directory_without_a_model_is_named(tmp_path, capsys):
     args += [str(NER_DIR / "eng.testb"), "--model", str(tmp_path), "--output", str(tmp_path / "o")]
     assert main(args) == 2
     assert "is not a model directory (no config.json)" in capsys.readouterr().err
+
+
+def test_a_missing_data_file_is_one_line(base_model, tmp_path, capsys):
+    args = ["finetune", "ner", "--train", str(tmp_path / "nope.conll"), "--dev"]
+    args += [
+        str(NER_DIR / "eng.testb"),
+        "--model",
+        str(base_model),
+        "--output",
+        str(tmp_path / "o"),
+    ]
+    assert main(args) == 2
+    assert f"--train {tmp_path / 'nope.conll'}: no such file" in capsys.readouterr().err
