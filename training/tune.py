@@ -35,8 +35,10 @@ class TuneResult:
 
     def summary(self) -> str:
         early = sum(1 for t in self.trials if t["stopped_by"] == "asha")
+        failed = sum(1 for t in self.trials if t["stopped_by"] == "error")
         lines = [
-            f"{self.out}: {len(self.trials)} trials, {early} stopped early by ASHA",
+            f"{self.out}: {len(self.trials)} trials, {early} stopped early by ASHA, "
+            f"{failed} failed (logs under {self.out / 'ray' / 'tune'})",
             f"  best dev_f1 {self.best['dev_f1']:.4f} with {json.dumps(self.best['config'])}",
             f"  model   {self.out / 'hf'}\n  trials  {self.out / TRIALS_CSV}",
         ]
@@ -96,7 +98,8 @@ def tune(
         ensure_ray(None, log_dir=out / LOGS, worker_output=not quiet)
         results = _fit(out, recipe, num_samples, quiet)
         trials = trial_rows(results, recipe)
-        best = min(trials, key=lambda t: (-t["best_dev_f1"], t["trial_id"]))  # ties: stable
+        scored = [t for t in trials if t["best_dev_f1"] is not None]
+        best = min(scored, key=lambda t: (-t["best_dev_f1"], t["trial_id"]))  # ties: stable
         best_recipe = recipe.with_settings(best["config"])
         trial_dir = out / TRIALS / best["trial_id"]
         write_json(
@@ -168,28 +171,31 @@ def max_concurrent(resources: dict[str, float], cpus: int, gpus: float) -> int:
 
 
 def trial_rows(results: Any, recipe: FinetuneRecipe) -> list[dict[str, Any]]:
-    """One row per trial: config, best dev F1, epochs run, and what stopped it."""
+    """One row per trial: config, best dev F1, epochs run, and what stopped it (asha, patience,
+    error, none). A trial that failed is a row too, never left out."""
     rows = []
     for result in results:
         history = result.metrics_dataframe
-        if history is None or "dev_f1" not in history:
-            continue
+        scored = history is not None and "dev_f1" in history
         config = dict(result.config)
-        planned = config.get("epochs", recipe.train.epochs)
-        epochs = int(history["epoch"].max())
-        patience = bool(history["stopped"].iloc[-1])
-        stopped_by = "patience" if patience else "asha" if epochs < planned else "none"
+        epochs = int(history["epoch"].max()) if scored else 0
+        if result.error is not None:
+            stopped_by = "error"
+        elif scored and bool(history["stopped"].iloc[-1]):
+            stopped_by = "patience"
+        else:
+            stopped_by = "asha" if epochs < config.get("epochs", recipe.train.epochs) else "none"
         rows.append(
             {
-                "trial_id": str(result.metrics.get("trial_id")),
+                "trial_id": str((result.metrics or {}).get("trial_id") or Path(result.path).name),
                 "config": config,
-                "best_dev_f1": float(history["dev_f1"].max()),
+                "best_dev_f1": float(history["dev_f1"].max()) if scored else None,
                 "epochs": epochs,
                 "stopped_by": stopped_by,
-                "dev_f1_per_epoch": [float(x) for x in history["dev_f1"]],
+                "dev_f1_per_epoch": [float(x) for x in history["dev_f1"]] if scored else [],
             }
         )
-    if not rows:
+    if not any(r["best_dev_f1"] is not None for r in rows):
         raise ConfigError("no trial reported a dev score; see the trial logs under OUT/ray/tune")
     return rows
 
@@ -209,12 +215,12 @@ def write_trials_csv(path: Path, trials: list[dict[str, Any]]) -> None:
                 "dev_f1_per_epoch",
             ]
         )
-        for t in sorted(trials, key=lambda t: -t["best_dev_f1"]):
+        for t in sorted(trials, key=lambda t: -(t["best_dev_f1"] or -1.0)):
             writer.writerow(
                 [
                     t["trial_id"],
                     *(t["config"].get(k) for k in keys),
-                    round(t["best_dev_f1"], 6),
+                    "" if t["best_dev_f1"] is None else round(t["best_dev_f1"], 6),
                     t["epochs"],
                     t["stopped_by"] == "asha",
                     t["stopped_by"],

@@ -13,7 +13,7 @@ from pipelines.errors import ConfigError
 from tests.training.finetune.conftest import NER_DIR
 from training.finetune.config import load_finetune_recipe
 from training.finetune.prepare import TaskFiles
-from training.tune import max_concurrent, search_space, tune
+from training.tune import max_concurrent, search_space, trial_rows, tune
 
 SMALL = ["max_train_examples=64", "max_eval_examples=32", "batch_size=16", "epochs=2"]
 
@@ -62,3 +62,22 @@ def test_tune_finds_a_best_trial_and_a_rerun_restores(ray_local, base_model, tmp
     assert "test_f1" in metrics and (tmp_path / "hf" / "config.json").is_file()
     again = tune(files, base_model, tmp_path, recipe, num_samples=4, quiet=True)
     assert again.best == result.best  # restored, not searched again
+
+
+def test_a_failed_trial_is_a_row_not_a_gap():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    history = pd.DataFrame({"epoch": [1, 2], "dev_f1": [0.1, 0.2], "stopped": [False, True]})
+    ok = SimpleNamespace(metrics_dataframe=history, config={"lr": 1e-3}, error=None,
+                         metrics={"trial_id": "a"}, path="/t/a")  # fmt: skip
+    failed = SimpleNamespace(metrics_dataframe=None, config={"lr": 1e-2}, error=RuntimeError(),
+                             metrics={}, path="/t/trial_b")  # fmt: skip
+    rows = trial_rows([ok, failed], load_finetune_recipe("smoke"))
+    assert [(r["trial_id"], r["stopped_by"], r["best_dev_f1"]) for r in rows] == [
+        ("a", "patience", 0.2),
+        ("trial_b", "error", None),
+    ]
+    with pytest.raises(ConfigError, match="no trial reported a dev score"):
+        trial_rows([failed], load_finetune_recipe("smoke"))
