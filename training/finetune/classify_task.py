@@ -9,11 +9,10 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines.errors import InputError
-from training.finetune.ner_task import pad_id
 from training.finetune.prepare import read_split
 from training.finetune.scores import classification_report, classification_scores
 from training.finetune.tabular import encode_texts, label_names, read_labeled
-from training.finetune.tasks import load_head_model, predict
+from training.finetune.tasks import load_head_model, pad_id, predict
 
 PRIMARY = "macro-F1"
 

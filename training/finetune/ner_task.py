@@ -13,7 +13,7 @@ from training.finetune.conll import ConllData, check_labels, label_list, read_co
 from training.finetune.ner_data import Window, encode_ner, merge_predictions
 from training.finetune.prepare import read_split
 from training.finetune.scores import ner_report, ner_scores
-from training.finetune.tasks import load_head_model, predict
+from training.finetune.tasks import load_head_model, pad_id, predict
 
 PRIMARY = "entity F1 (seqeval, IOB2)"
 
@@ -45,11 +45,6 @@ def encode_splits(files, paths, limits, tokenizer, window, recipe):
         if split != "train":
             stats[split]["unseen_labels"] = check_labels(labels, d, split)
     return tables, {"labels": labels, "pad_id": pad_id(tokenizer), "stats": stats}
-
-
-def pad_id(tokenizer: Any) -> int:
-    ids = (tokenizer.pad_token_id, tokenizer.eos_token_id, 0)
-    return next(i for i in ids if i is not None)
 
 
 def windows_table(windows: list[Window]) -> pa.Table:

@@ -29,6 +29,12 @@ def get(task: str) -> ModuleType:
     raise ConfigError(f"Unknown task {task!r}. Available: classify, ner")
 
 
+def pad_id(tokenizer: Any) -> int:
+    """The id batches are padded with: the tokenizer's pad token, else its eos, else 0."""
+    ids = (tokenizer.pad_token_id, tokenizer.eos_token_id, 0)
+    return next(i for i in ids if i is not None)
+
+
 def pad(rows: list[np.ndarray], value: int) -> torch.Tensor:
     width = max(len(r) for r in rows)
     out = np.full((len(rows), width), value, dtype=np.int64)
