@@ -69,7 +69,7 @@ def _run_finetune(args: argparse.Namespace) -> int:
     from training.finetune.config import load_finetune_recipe
     from training.finetune.run import finetune
 
-    recipe = load_finetune_recipe(args.recipe, args.overrides)
+    recipe = load_finetune_recipe(args.recipe, args.overrides, task=args.task)
     result = finetune(_files(args), args.model, args.output, recipe, quiet=args.quiet)
     m = result.metrics
     scores = " · ".join(f"{k} {m[k]:.4f}" for k in ("dev_f1", "test_f1") if k in m)
@@ -82,7 +82,7 @@ def _run_tune(args: argparse.Namespace) -> int:
     from training.finetune.config import load_finetune_recipe
     from training.tune import tune
 
-    recipe = load_finetune_recipe(args.recipe, args.overrides)
+    recipe = load_finetune_recipe(args.recipe, args.overrides, task=args.task)
     result = tune(
         _files(args),
         args.model,

@@ -13,7 +13,9 @@ import pytest
 
 from cluster.jobs import entrypoint, load_token, runtime_env
 from pipelines.errors import ConfigError
-from tests.conftest import DOLMA
+from tests.conftest import DOLMA, SHARED
+
+NER_DIR = SHARED / "ner"
 
 
 def test_token_comes_from_the_file_then_the_environment(tmp_path, monkeypatch):
@@ -58,24 +60,32 @@ def test_runtime_env_uploads_the_working_dir_and_merges_a_file(tmp_path):
     assert runtime_env(None, upload=False) == {}
 
 
-def test_submit_curate_then_pretrain_on_the_cluster(ray_cluster, tmp_path):
-    corpus, run = tmp_path / "corpus", tmp_path / "run"
+@pytest.fixture(scope="module")
+def submitted(ray_cluster, tmp_path_factory):
+    """``forage curate`` then ``forage pretrain`` (a masked LM, 20 steps) submitted as jobs."""
+    root = tmp_path_factory.mktemp("chain")
+    corpus, run = root / "corpus", root / "run"
     done = ray_cluster.forage(
         "submit", "--address", ray_cluster.address, "--wait", "--",
         "forage", "curate", "--input", str(DOLMA), "--output", str(corpus), "--quiet",
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    job_id = done.stdout.split("job: ", 1)[1].split()[0]
-    assert f"job {job_id}: SUCCEEDED" in done.stdout
-    manifest = json.loads((corpus / "_manifest.json").read_text())
-    assert manifest["counts"]["kept"] > 0 and manifest["inputs"][0]["path"] == str(DOLMA)
-
-    done = ray_cluster.forage(
+    curate_job = done.stdout.split("job: ", 1)[1].split()[0]
+    assert f"job {curate_job}: SUCCEEDED" in done.stdout
+    pretrain = ray_cluster.forage(
         "submit", "--address", ray_cluster.address, "--wait", "--",
-        "forage", "pretrain", "--data", str(corpus), "--recipe", "smoke",
+        "forage", "pretrain", "--data", str(corpus), "--recipe", "smoke", "--set", "objective=mlm",
         "--set", "max_steps=20", "--set", "eval_every=10", "--output", str(run), "--quiet",
     )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert pretrain.returncode == 0, pretrain.stdout + pretrain.stderr
+    return root, curate_job, pretrain
+
+
+def test_submit_curate_then_pretrain_on_the_cluster(ray_cluster, submitted):
+    root, job_id, done = submitted
+    corpus, run = root / "corpus", root / "run"
+    manifest = json.loads((corpus / "_manifest.json").read_text())
+    assert manifest["counts"]["kept"] > 0 and manifest["inputs"][0]["path"] == str(DOLMA)
     steps = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert max(r["step"] for r in steps) == 20 and (run / "hf" / "config.json").is_file()
 
@@ -85,6 +95,32 @@ def test_submit_curate_then_pretrain_on_the_cluster(ray_cluster, tmp_path):
     assert logs.returncode == 0
     token = ray_cluster.token_file.read_text()
     assert token not in done.stdout + done.stderr + listed.stdout + logs.stdout
+
+
+def test_submit_finetune_and_tune_on_the_cluster(ray_cluster, submitted):
+    """The pretrained model fine-tuned for NER, then a 2-trial search (one trial per node)."""
+    root = submitted[0]
+    data = ["--train", str(NER_DIR / "eng.train"), "--dev", str(NER_DIR / "eng.testa")]
+    small = ["max_train_examples=64", "max_eval_examples=32", "batch_size=16"]
+    sets = [arg for item in small for arg in ("--set", item)]
+    model = ["--model", str(root / "run" / "hf")]
+    done = ray_cluster.forage(
+        "submit", "--address", ray_cluster.address, "--wait", "--", "forage", "finetune", "ner",
+        *data, *model, *sets, "--set", "epochs=1", "--output", str(root / "ner"), "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    metrics = json.loads((root / "ner" / "metrics.json").read_text())
+    assert metrics["epochs"] == 1 and "dev_f1" in metrics
+    assert json.loads((root / "ner" / "run.json").read_text())["corpus_manifest_sha256"]
+    done = ray_cluster.forage(
+        "submit", "--address", ray_cluster.address, "--wait", "--", "forage", "tune", "ner",
+        *data, *model, *sets, "--set", "epochs=2", "--num-samples", "2",
+        "--output", str(root / "tune"), "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    best = json.loads((root / "tune" / "best.json").read_text())
+    assert "lr" in best["config"] and (root / "tune" / "hf" / "config.json").is_file()
+    assert len((root / "tune" / "trials.csv").read_text().splitlines()) == 3
 
 
 def test_failing_job_exits_nonzero_and_duplicate_id_is_refused(ray_cluster):

@@ -16,6 +16,7 @@ from training.config import RECIPES_DIR, build_sections, parse_overrides, route_
 PREFIX = "finetune-"
 TASKS = ("ner", "classify")
 PEFT = ("none", "lora")
+POOLING = ("model", "cls", "mean")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,8 +27,13 @@ class FtModelConfig:
     stride: int = 16  # ner: sub-tokens shared by consecutive windows of a long sentence
     peft: str = "none"  # none (every weight trains) | lora
     classifier_dropout: float = 0.1
+    pooling: str = (
+        "model"  # classify: the model's own | cls | mean (models with classifier_pooling)
+    )
 
     def __post_init__(self) -> None:
+        if self.pooling not in POOLING:
+            raise ConfigError(f"pooling={self.pooling!r} must be one of: {', '.join(POOLING)}")
         if self.max_seq_len < 0 or (self.max_seq_len and self.max_seq_len < 8):
             raise ConfigError(f"max_seq_len={self.max_seq_len} must be 0 (the model's) or >= 8")
         if self.stride < 0:
@@ -141,8 +147,11 @@ def available_finetune_recipes() -> list[str]:
     return [n.removeprefix(PREFIX) for n in recipe_names(RECIPES_DIR) if n.startswith(PREFIX)]
 
 
-def load_finetune_recipe(name_or_path: str, overrides: list[str] = ()) -> FinetuneRecipe:
-    """``smoke`` → training/recipes/finetune-smoke.yaml, or a YAML path; then ``--set``."""
+def load_finetune_recipe(
+    name_or_path: str, overrides: list[str] = (), *, task: str | None = None
+) -> FinetuneRecipe:
+    """``smoke`` → training/recipes/finetune-smoke.yaml, or a YAML path; then the recipe's
+    ``tasks: {TASK: {...}}`` values for ``task``; then ``--set``."""
     path = Path(name_or_path)
     stem = name_or_path if path.suffix in (".yaml", ".yml") else f"{PREFIX}{name_or_path}"
     try:
@@ -152,15 +161,23 @@ def load_finetune_recipe(name_or_path: str, overrides: list[str] = ()) -> Finetu
         raise ConfigError(
             f"Unknown fine-tune recipe {name_or_path!r}: not a file, and not one of {known}"
         ) from None
-    return finetune_recipe_from_dict(data, overrides, name=name_or_path)
+    return finetune_recipe_from_dict(data, overrides, name=name_or_path, task=task)
 
 
 def finetune_recipe_from_dict(
-    data: dict[str, Any], overrides: list[str] = (), *, name: str = "custom"
+    data: dict[str, Any],
+    overrides: list[str] = (),
+    *,
+    name: str = "custom",
+    task: str | None = None,
 ) -> FinetuneRecipe:
     data = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
     search, tune = data.pop("search", None) or {}, data.pop("tune", None) or {}
-    for section, field, value in parse_overrides(overrides, SECTIONS):
+    per_task = data.pop("tasks", None) or {}
+    if unknown := sorted(set(per_task) - set(TASKS)):
+        raise ConfigError(f"recipe {name}: tasks: {', '.join(unknown)} (tasks are: ner, classify)")
+    chosen = [(*route_key(k, SECTIONS), v) for k, v in (per_task.get(task) or {}).items()]
+    for section, field, value in chosen + parse_overrides(overrides, SECTIONS):
         data.setdefault(section, {})[field] = value
     for key in search:
         route_key(key, SECTIONS)  # a search key must be a --set key

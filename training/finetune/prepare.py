@@ -34,14 +34,25 @@ class TaskFiles:
     tag_column: int = -1  # ner: the tag's column (default the last)
 
 
+ROTARY_KEYS = ("rope_parameters", "rope_theta", "global_rope_theta", "rope_scaling")
+
+
+def is_rotary(config: dict[str, Any]) -> bool:
+    """Rotary position encodings (ModernBERT, Llama-style): no learned position table, so a
+    window longer than pretraining's is a config change, not missing weights."""
+    return any(config.get(key) for key in ROTARY_KEYS)
+
+
 def base_window(model_dir: Path, recipe: FinetuneRecipe) -> int:
-    """Tokens per window: the recipe's, else the base model's position limit (at most 512)."""
+    """Tokens per window: the recipe's, else the base model's position limit (at most 512). A
+    rotary model may be fine-tuned on windows longer than it was pretrained on; a model with
+    learned positions (BERT, GPT-2) may not."""
     config = json.loads((model_dir / "config.json").read_text())
     limit = config.get("max_position_embeddings") or config.get("n_positions") or 512
     window = recipe.model.max_seq_len or min(int(limit), 512)
-    if window > limit:
+    if window > limit and not is_rotary(config):
         raise InputError(
-            f"max_seq_len={window} exceeds {model_dir}'s {limit} positions; --set "
+            f"max_seq_len={window} exceeds {model_dir}'s {limit} learned positions; --set "
             f"max_seq_len={limit} or less"
         )
     return window
@@ -69,6 +80,9 @@ def prepare(files: TaskFiles, model_dir: Path, recipe: FinetuneRecipe, out: Path
     for split, table in tables.items():
         write_parquet(table, out / DATA / f"{split}.parquet")
     meta |= {"task": files.task, "max_seq_len": window, "base_model": str(model_dir)}
+    config = json.loads((model_dir / "config.json").read_text())
+    if window > (config.get("max_position_embeddings") or window):
+        meta["max_position_embeddings"] = window  # a rotary model's longer window
     write_json(out / DATA / META, meta)
     return meta
 

@@ -108,6 +108,16 @@ def load_head_model(auto_class: Any, model_dir: Path, meta: dict[str, Any], reci
     """The base model with a fresh ``auto_class`` head for ``meta``'s labels, LoRA-wrapped when
     the recipe asks."""
     labels = meta["labels"]
+    from transformers import AutoConfig
+
+    extra = {k: meta[k] for k in ("max_position_embeddings",) if k in meta}  # rotary only
+    if meta["task"] == "classify" and recipe.model.pooling != "model":
+        extra["classifier_pooling"] = recipe.model.pooling
+        if not hasattr(AutoConfig.from_pretrained(str(model_dir)), "classifier_pooling"):
+            raise ConfigError(
+                f"pooling={recipe.model.pooling}: {model_dir} has no classifier_pooling setting "
+                "(ModernBERT has); use pooling=model"
+            )
     with quiet_transformers():
         model = auto_class.from_pretrained(
             str(model_dir),
@@ -115,6 +125,7 @@ def load_head_model(auto_class: Any, model_dir: Path, meta: dict[str, Any], reci
             id2label=dict(enumerate(labels)),
             label2id={name: i for i, name in enumerate(labels)},
             classifier_dropout=recipe.model.classifier_dropout,
+            **extra,
         )
     if recipe.model.peft == "lora":
         from training.finetune.lora import wrap_lora

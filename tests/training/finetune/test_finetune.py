@@ -8,6 +8,7 @@ import json
 import pytest
 
 from cluster.cli import main
+from pipelines.errors import InputError
 from tests.training.finetune.conftest import NER_DIR, SST_DIR
 from training.metrics import read_metrics
 
@@ -87,13 +88,36 @@ def test_classify_sst2(base_model, tmp_path):
     args = ["finetune", "classify", "--train", str(SST_DIR / "sst2_train.tsv")]
     args += ["--dev", str(SST_DIR / "sst2_dev.tsv"), "--test", str(SST_DIR / "sst2_test.tsv")]
     args += ["--model", str(base_model), "--output", str(tmp_path), "--quiet"]
-    for item in [*SMALL, "epochs=1"]:
+    for item in [*SMALL, "epochs=1", "max_seq_len=96"]:  # rotary: longer than pretraining's 48
         args += ["--set", item]
     assert main(args) == 0
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert {"accuracy", "macro_f1"} <= set(metrics["test"]) and metrics["test_f1"] >= 0
     model = AutoModelForSequenceClassification.from_pretrained(tmp_path / "hf")
     assert model.config.id2label == {0: "0", 1: "1"}
+    assert model.config.max_position_embeddings == 96
+    assert model.config.classifier_pooling == "mean"  # the recipe's tasks: classify: pooling
+
+
+def test_learned_positions_refuse_a_longer_window(tmp_path):
+    from training.finetune.config import load_finetune_recipe
+    from training.finetune.prepare import base_window
+
+    (tmp_path / "config.json").write_text(json.dumps({"max_position_embeddings": 512}))
+    recipe = load_finetune_recipe("smoke", ["max_seq_len=1024"])
+    with pytest.raises(InputError, match="exceeds .* 512 learned positions"):
+        base_window(tmp_path, recipe)
+    assert base_window(tmp_path, load_finetune_recipe("smoke")) == 512
+
+
+def test_recipe_task_values_come_before_set():
+    from training.finetune.config import load_finetune_recipe
+
+    classify = load_finetune_recipe("smoke", task="classify")
+    assert classify.model.max_seq_len > load_finetune_recipe("smoke", task="ner").model.max_seq_len
+    assert (
+        load_finetune_recipe("smoke", ["max_seq_len=32"], task="classify").model.max_seq_len == 32
+    )
 
 
 def test_bad_conll_line_is_named_before_training(base_model, tmp_path, capsys):
