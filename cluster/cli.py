@@ -1,5 +1,5 @@
 """The ``forage`` command line: curate, filter, demo, quality train, tokenizer train, pretrain,
-finetune, tune, submit, jobs, refresh, schedule."""
+finetune, tune, submit, jobs, refresh, schedule, report, serve."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cluster.finetune_commands import add_parsers as add_finetune_parsers
 from cluster.ops_commands import add_parsers as add_ops_parsers
 from cluster.options import add_recipe_options
 from cluster.train_commands import add_parsers as add_train_parsers
+from cluster.view_commands import add_parsers as add_view_parsers
 from pipelines.errors import ForageError
 
 
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     add_train_parsers(sub)
     add_finetune_parsers(sub)
     add_ops_parsers(sub)
+    add_view_parsers(sub)
     return parser
 
 

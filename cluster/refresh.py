@@ -40,6 +40,7 @@ from pipelines.dedup.index import SETTINGS, against_indexes
 from pipelines.errors import ConfigError, ForageError
 from pipelines.recipe import Recipe, StageSpec
 from pipelines.recipe_set import RecipeSet
+from pipelines.report import report_after_run
 from pipelines.stages import build_config
 
 log = logging.getLogger("forage.refresh")
@@ -128,6 +129,7 @@ def refresh(
         os.sync()  # the version's files reach the disk before the catalog names them
         write_catalog(root, catalog)  # the commit point
         (target / PENDING).unlink()
+        report_after_run(root, catalog["versions"])
         return RefreshResult(
             corpus=root,
             version=name,

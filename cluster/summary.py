@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -9,6 +10,9 @@ def print_summary(manifest: dict[str, Any], manifest_path: str) -> None:
     """Counts, per-input status and per-stage drop reasons, as plain aligned tables."""
     c = manifest["counts"]
     print(f"\nmanifest: {manifest_path}")
+    report = Path(manifest_path).with_name("report.html")
+    if report.is_file():
+        print(f"report:   {report} (open file://{report.resolve()} in a browser)")
     print(
         f"documents: {c['input']:,} in = {c['kept']:,} kept + {c['rejected']:,} rejected "
         f"+ {c['errors']:,} errors"

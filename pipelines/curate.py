@@ -21,6 +21,7 @@ from pipelines.ray_env import ensure_ray, quiet_ray_data
 from pipelines.readers import InputSpec
 from pipelines.recipe import Recipe
 from pipelines.recipe_set import RecipeSet
+from pipelines.report import report_after_run
 from pipelines.shards import LOGS, ShardStore
 from pipelines.sources import resolve, skipped_summary
 from pipelines.stages import Stage
@@ -89,6 +90,7 @@ def _curate_locked(job: _Job, started: float) -> CurateResult:
     if job.skipped:
         manifest["skipped_files"] = skipped_summary(job.skipped)
     path = store.write_manifest(manifest)
+    report_after_run(job.output)
     if not os.environ.get("FORAGE_KEEP_WORK"):  # dedup's scratch space (kept for debugging)
         shutil.rmtree(os.path.join(job.output, "_work"), ignore_errors=True)
     progress.finish(manifest["counts"])

@@ -22,6 +22,7 @@ from pipelines.errors import ConfigError, InputError
 from pipelines.lock import output_lock
 from pipelines.manifest import build_manifest, input_marker, stages_run
 from pipelines.recipe import Recipe
+from pipelines.report import report_after_run
 from pipelines.shards import DATA, MANIFEST, ShardStore, write_parts
 from pipelines.stages import STAGES
 from pipelines.stages.base import Filter
@@ -84,6 +85,7 @@ def _refilter(
         "recipes": original.get("recipes") or {"": original.get("recipe")},
     }
     store.write_manifest(manifest)
+    report_after_run(output)
     return manifest
 
 

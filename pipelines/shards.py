@@ -164,6 +164,7 @@ class ShardStore:
         else:
             write_json(recipe_file, {"fingerprint": fingerprint})
         (self.root / MANIFEST).unlink(missing_ok=True)  # no longer a finished corpus
+        (self.root / "report.html").unlink(missing_ok=True)  # nor its report
         done = self.markers()
         self._remove_unfinished(set(done))
         return done

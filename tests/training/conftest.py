@@ -91,3 +91,17 @@ def tokenizer_dir(corpus_dir, tmp_path_factory) -> Path:
     from training.tokenizer import train_tokenizer
 
     return train_tokenizer(corpus_dir, 512, tmp_path_factory.mktemp("tokenizer"))
+
+
+@pytest.fixture(scope="session")
+def base_model(tokenizer_dir, tmp_path_factory) -> Path:
+    """``RUN/hf`` as `forage pretrain` exports it, at a size that trains in seconds."""
+    from training.config import ModelConfig
+    from training.export import save_initialised
+    from training.tokenizer import load_tokenizer
+
+    run = tmp_path_factory.mktemp("pretrain-run")
+    cfg = ModelConfig(objective="mlm", n_layer=1, n_head=2, d_model=32, d_ff=64, seq_len=48)
+    save_initialised(cfg, load_tokenizer(tokenizer_dir), run / "hf")
+    (run / "run.json").write_text(json.dumps({"manifest_sha256": "ab" * 32, "data_dir": "/corpus"}))
+    return run / "hf"

@@ -82,6 +82,15 @@ def test_lora_trains_a_small_share_and_exports_a_plain_model(base_model, tmp_pat
     assert not any("lora" in name for name, _ in model.named_parameters())
 
 
+def test_report_of_a_finetune_shows_scores_per_type_and_lineage(ner_run, base_model):
+    assert main(["report", str(ner_run)]) == 0
+    html = (ner_run / "report.html").read_text()
+    assert 'data-chart="Dev F1 per epoch"' in html and 'data-chart="F1 per type (test)"' in html
+    for entity in ("PER", "LOC", "ORG", "MISC"):
+        assert f"<td>{entity}</td>" in html
+    assert str(base_model) in html  # lineage: the base model, linked
+
+
 def test_classify_sst2(base_model, tmp_path):
     from transformers import AutoModelForSequenceClassification
 

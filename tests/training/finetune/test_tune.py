@@ -9,6 +9,7 @@ import json
 import pytest
 from ray import tune as rt
 
+from cluster.cli import main
 from pipelines.errors import ConfigError
 from tests.training.finetune.conftest import NER_DIR
 from training.finetune.config import load_finetune_recipe
@@ -62,6 +63,9 @@ def test_tune_finds_a_best_trial_and_a_rerun_restores(ray_local, base_model, tmp
     assert "test_f1" in metrics and (tmp_path / "hf" / "config.json").is_file()
     again = tune(files, base_model, tmp_path, recipe, num_samples=4, quiet=True)
     assert again.best == result.best  # restored, not searched again
+    assert main(["report", str(tmp_path)]) == 0  # every trial's dev-F1 curve
+    html = (tmp_path / "report.html").read_text()
+    assert 'data-chart="Dev F1 per epoch, every trial"' in html and "4 trials" in html
 
 
 def test_a_failed_trial_is_a_row_not_a_gap():
