@@ -36,8 +36,16 @@ def run_demo(
     if not quiet:
         print_summary(result.manifest, result.manifest_path)
         _print_examples(corpus)
+    reports = [corpus / "report.html"]
     if train:
         _pretrain_smoke(corpus, root / "run", quiet)
+        from training.report import write_training_report
+
+        reports.append(write_training_report(root / "run"))
+    if not quiet:
+        print("\n[demo] reports (self-contained HTML; open them in a browser):")
+        for report in reports:
+            print(f"  file://{report.resolve()}")
     return 0
 
 

@@ -123,6 +123,42 @@ def test_submit_finetune_and_tune_on_the_cluster(ray_cluster, submitted):
     assert len((root / "tune" / "trials.csv").read_text().splitlines()) == 3
 
 
+def test_serve_the_fine_tuned_model_as_a_job(ray_cluster, submitted):
+    """`forage serve` as a job on the cluster: healthy, answers on loopback, stops with the job."""
+    import socket
+    import urllib.request
+
+    root = submitted[0]
+    if not (root / "ner" / "hf" / "config.json").is_file():
+        pytest.skip("needs the fine-tune job of the test before")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = ray_cluster.forage(
+        "submit", "--address", ray_cluster.address, "--no-upload", "--", "forage", "serve",
+        "--model", str(root / "ner" / "hf"), "--port", str(port),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    job_id = re.search(r"job: (\S+)", done.stdout).group(1)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(90):
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
+                    assert json.loads(response.read())["task"] == "ner"
+                    break
+            except OSError:
+                time.sleep(2)
+        else:
+            logs = ray_cluster.forage("jobs", "logs", job_id, "--address", ray_cluster.address)
+            pytest.fail(f"the endpoint never came up: {logs.stdout[-3000:]}")
+        body = json.dumps({"text": "Angela Merkel visited Paris."}).encode()
+        with urllib.request.urlopen(urllib.request.Request(f"{url}/predict", data=body)) as r:
+            assert "entities" in json.loads(r.read())
+    finally:
+        ray_cluster.forage("jobs", "stop", job_id, "--address", ray_cluster.address)
+
+
 def test_failing_job_exits_nonzero_and_duplicate_id_is_refused(ray_cluster):
     args = ["submit", "--address", ray_cluster.address, "--no-upload", "--submission-id"]
     done = ray_cluster.forage(*args, "fg-fails", "--wait", "--", "forage", "curate")

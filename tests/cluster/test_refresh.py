@@ -60,6 +60,9 @@ def test_second_refresh_takes_only_new_inputs_and_drops_copies_of_version_one(ra
     assert [v["dir"] for v in catalog["versions"]] == ["v0001", "v0002"]
     assert catalog["versions"][0]["inputs"][0]["checksum"].startswith("sha256:")
     assert not (corpus / "v0002" / R.PENDING).exists()
+    report = (corpus / "report.html").read_text()  # every version side by side
+    assert "Versions side by side" in report and "<th>v0001</th><th>v0002</th>" in report
+    assert (corpus / "v0002" / "report.html").is_file()  # and each version's own
 
     before = (corpus / C.CATALOG).read_bytes()
     third = _refresh(inputs, corpus)  # nothing new: a no-op

@@ -67,6 +67,7 @@ def test_filter_reapplies_thresholds_like_a_drop_mode_run(annotated, tmp_path):
         {"stages": [{n: STRICT[n]} for n in FILTERS if n != "c4_quality"]}))  # fmt: skip
     c = manifest["counts"]
     assert c["input"] == 38 == c["kept"] + c["rejected"] and c["rejected"] > 0
+    assert "Quality signals" in (tmp_path / "re" / "report.html").read_text()
     curate(INPUTS, str(tmp_path / "direct"), strict, quiet=True)
     assert _kept(tmp_path / "re") == _kept(tmp_path / "direct")
 

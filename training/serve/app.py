@@ -169,6 +169,9 @@ def build_app(config: ServeConfig) -> Any:
 
 def start(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> str:
     """Deploy on the connected Ray; returns the base URL once the replicas answer."""
-    serve.start(http_options={"host": host, "port": port})
+    # A loopback address serves from the head node only (two proxies of one machine would
+    # race for the port); another host gets a proxy on every node.
+    proxies = "HeadOnly" if host in ("127.0.0.1", "localhost", "::1") else "EveryNode"
+    serve.start(http_options={"host": host, "port": port}, proxy_location=proxies)
     serve.run(build_app(config), name="forage", route_prefix="/", blocking=False)
     return f"http://{host}:{port}"

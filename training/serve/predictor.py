@@ -103,26 +103,38 @@ class Predictor:
 
     def _ner(self, texts: list[str]) -> list[dict[str, Any]]:
         words = [[Word(m.group(), m.start(), m.end()) for m in WORD.finditer(t)] for t in texts]
-        filled = [i for i, w in enumerate(words) if w]
-        sentences = [
+        tagged = self.tag_words([[w.text for w in ws] for ws in words])
+        return [
+            {"entities": _entities(text, ws, [t for t, _ in tags], [p for _, p in tags])}
+            for text, ws, tags in zip(texts, words, tagged)
+        ]
+
+    @torch.inference_mode()
+    def tag_words(self, sentences: list[list[str]]) -> list[list[tuple[str, float]]]:
+        """(tag, probability) per word, encoded as fine-tuning encodes CoNLL sentences."""
+        filled = [i for i, words in enumerate(sentences) if words]
+        out: list[list[tuple[str, float]]] = [[] for _ in sentences]
+        if not filled:
+            return out
+        batch = [
             Sentence(
-                words=tuple(w.text for w in words[i]),
-                tags=(self.labels[0],) * len(words[i]),
+                words=tuple(sentences[i]),
+                tags=(self.labels[0],) * len(sentences[i]),
                 file="request",
                 line=i,
             )  # fmt: skip
             for i in filled
         ]
-        out: list[dict[str, Any]] = [{"entities": []} for _ in texts]
-        if not sentences:
-            return out
         label2id = {name: i for i, name in enumerate(self.labels)}
-        stride = min(16, self.window // 4)
         windows, _ = encode_ner(
-            sentences, self.tokenizer, label2id, max_seq_len=self.window, stride=stride
+            batch,
+            self.tokenizer,
+            label2id,
+            max_seq_len=self.window,
+            stride=min(16, self.window // 4),
         )
         probs = self._forward([w.input_ids for w in windows])
-        chosen = merge_predictions(windows, probs.argmax(-1), [len(s.words) for s in sentences])
+        chosen = merge_predictions(windows, probs.argmax(-1), [len(s.words) for s in batch])
         score: dict[tuple[int, int], float] = {}
         for window, p in zip(windows, probs):
             previous = None
@@ -133,9 +145,7 @@ class Predictor:
                     score[key] = max(score.get(key, 0.0), value)
                 previous = word
         for k, i in enumerate(filled):
-            tags = [self.labels[j] for j in chosen[k]]
-            scores = [score[(k, j)] for j in range(len(tags))]
-            out[i] = {"entities": _entities(texts[i], words[i], tags, scores)}
+            out[i] = [(self.labels[j], score[(k, n)]) for n, j in enumerate(chosen[k])]
         return out
 
     def _classify(self, texts: list[str]) -> list[dict[str, Any]]:
