@@ -61,12 +61,34 @@ def int8_f1_change(model: str, sentences) -> tuple[float, float]:
     return scores[0], scores[1]
 
 
+def widened(model: str, out: Path, layers: int, width: int) -> str:
+    """``model``'s tokenizer and labels on a randomly initialised encoder of another shape
+    (12 x 768: BERT-base): what serving costs when the model, not the HTTP path, dominates."""
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    config = AutoConfig.from_pretrained(model)
+    config.update({"num_hidden_layers": layers, "hidden_size": width,
+                   "num_attention_heads": width // 64, "intermediate_size": 4 * width})  # fmt: skip
+    AutoModelForTokenClassification.from_config(config).save_pretrained(out)
+    AutoTokenizer.from_pretrained(model).save_pretrained(out)
+    return str(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="a fine-tuned NER model (OUT/hf)")
     parser.add_argument("--requests", type=int, default=160, help="per concurrency level")
     parser.add_argument("--sentences", type=int, default=600, help="testb sentences for F1")
+    parser.add_argument("--shape", default=None, metavar="LxD",
+                        help="load-test a random encoder of this shape (12x768: BERT-base) with "
+                             "the model's tokenizer and labels; F1 stays the model's")  # fmt: skip
     args = parser.parse_args()
+    served = args.model
+    if args.shape:
+        import tempfile
+
+        layers, width = (int(v) for v in args.shape.lower().split("x"))
+        served = widened(args.model, Path(tempfile.mkdtemp()) / "hf", layers, width)
 
     import ray
     from ray import serve
@@ -82,13 +104,14 @@ def main() -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        config = ServeConfig(model=args.model, task="ner", quantize=quantize, max_batch_size=batch)
+        config = ServeConfig(model=served, task="ner", quantize=quantize, max_batch_size=batch)
         url = start(config, port=port)
         load(url, texts, 4, 16)  # warm-up
         results[side] = {c: load(url, texts, c, args.requests) for c in CONCURRENCY}
         serve.shutdown()
     base = results["unbatched fp32"]
-    print(f"\n{args.requests} requests per level, one replica (1 CPU), CoNLL testb sentences")
+    shape = f"a random {args.shape} encoder" if args.shape else args.model
+    print(f"\n{args.requests} requests per level, one replica (1 CPU), {shape}, testb sentences")
     print(f"{'endpoint':<16}{'conc':>5}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>8}{'vs unbatched':>14}")
     for side, levels in results.items():
         for c, r in levels.items():

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from cluster.experiment_commands import add_parsers as add_experiment_parsers
 from cluster.finetune_commands import add_parsers as add_finetune_parsers
 from cluster.ops_commands import add_parsers as add_ops_parsers
 from cluster.options import add_recipe_options
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     add_finetune_parsers(sub)
     add_ops_parsers(sub)
     add_view_parsers(sub)
+    add_experiment_parsers(sub)
     return parser
 
 

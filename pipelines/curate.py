@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from pipelines import schema as S
 from pipelines.lock import output_lock
-from pipelines.manifest import build_manifest, input_marker
+from pipelines.manifest import build_manifest, file_identity, input_marker
 from pipelines.progress import Progress
 from pipelines.ray_env import ensure_ray, quiet_ray_data
 from pipelines.readers import InputSpec
@@ -127,6 +127,7 @@ def _run(job: _Job, todo: list[InputSpec], store: ShardStore, progress: Progress
             if len(ends) == ranges[path] and seen_rows[path] == sum(e["records"] for e in ends):
                 spec = by_path[path]
                 marker = input_marker(path, spec.format, parts.pop(path))
+                marker["source"] = file_identity(path, job.recipes.read.storage_options)
                 store.mark_done(spec.key, marker | {"recipe": job.recipe_name(spec)})
                 progress.input_done()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import platform
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -63,6 +66,37 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
     )
 
 
+def file_identity(path: str, storage_options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a raw input was, for lineage: bytes, sha256 and modification time of a local file;
+    bytes and the store's ETag (no second download to hash it) of a remote one."""
+    if "://" not in path or path.startswith("file://"):
+        local = path.removeprefix("file://")
+        digest = hashlib.sha256()
+        try:
+            with open(local, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+            stat = os.stat(local)
+        except OSError as exc:
+            return {"error": f"not readable for its checksum: {exc}"}
+        modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
+        return {"bytes": stat.st_size, "sha256": digest.hexdigest(), "modified": modified}
+    try:
+        import fsspec
+
+        fs, _, (resolved,) = fsspec.get_fs_token_paths(path, storage_options=storage_options or {})
+        info = fs.info(resolved)
+    except Exception as exc:  # noqa: BLE001 - lineage is best effort for remote stores
+        return {"error": f"no metadata: {exc}"}
+    etag = info.get("ETag") or info.get("etag")
+    return {"bytes": info.get("size"), **({"etag": str(etag).strip('"')} if etag else {})}
+
+
+def recipe_sha256(recipes: dict[str, Any]) -> str:
+    """The sha256 of the resolved recipe(s) as the manifest records them."""
+    return hashlib.sha256(json.dumps(recipes, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def build_manifest(
     markers: list[dict[str, Any]],
     recipes: dict[str, dict[str, Any]],
@@ -106,6 +140,7 @@ def build_manifest(
         **single,
         "recipes": {n: recipes[n] for n in used},
         "recipe_fingerprint": fingerprint,
+        "recipe_sha256": recipe_sha256({n: recipes[n] for n in used}),
         "counts": counts,
         "stages": stages,
         **({"totals": totals} if totals else {}),

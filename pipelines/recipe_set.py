@@ -88,13 +88,22 @@ def _global_stages(recipe: Recipe) -> list[tuple[str, str]]:
     ]
 
 
-def load_recipes(name_or_path: str | None, overrides: list[str] = ()) -> RecipeSet:
+def load_recipes(
+    name_or_path: str | None, overrides: list[str] = (), *, without: list[str] = ()
+) -> RecipeSet:
     """``--recipe`` given: that recipe for every input. Not given: each source kind's default,
-    with each ``--set`` applied to every recipe that has its stage (an error if none has)."""
-    if name_or_path is not None:
+    with each ``--set`` applied to every recipe that has its stage (an error if none has).
+    ``without``: stage names taken out of the recipe(s) first (the data-value experiment's
+    "filtered" variant is a full recipe without its dedup and PII stages)."""
+    if name_or_path is not None and not without:
         return RecipeSet.single(load_recipe(name_or_path, overrides))
+    if name_or_path is not None:
+        data = drop_stages(load_recipe_data(name_or_path), without)
+        for item in overrides:
+            apply_override(data, item)
+        return RecipeSet.single(recipe_from_dict(data, name=name_or_path))
     names = [DEFAULT_RECIPE, *sorted(set(SOURCE_DEFAULTS.values()) - {DEFAULT_RECIPE})]
-    data = {name: load_recipe_data(name) for name in names}
+    data = {name: drop_stages(load_recipe_data(name), without) for name in names}
     for item in overrides:
         errors = []
         for name in names:
@@ -106,6 +115,17 @@ def load_recipes(name_or_path: str | None, overrides: list[str] = ()) -> RecipeS
             raise errors[0]
     recipes = {name: recipe_from_dict(data[name], name=name) for name in names}
     return RecipeSet(recipes=recipes, default=DEFAULT_RECIPE, by_format=dict(SOURCE_DEFAULTS))
+
+
+def drop_stages(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """The recipe data without the stages in ``names`` (each must be a known stage)."""
+    from pipelines.stages import stage_class
+
+    for name in names:
+        stage_class(name)  # an unknown name is a ConfigError listing the stages
+    kept = [e for e in data.get("stages") or [] if (e if isinstance(e, str) else next(iter(e)))
+            not in set(names)]  # fmt: skip
+    return {**data, "stages": kept}
 
 
 def describe(recipes: RecipeSet) -> dict[str, Any]:

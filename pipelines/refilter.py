@@ -9,6 +9,7 @@ rejected (their later signals were never computed): curate in ``annotate`` mode 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -82,6 +83,7 @@ def _refilter(
     )
     manifest["refiltered_from"] = {
         "corpus": str(source),
+        "manifest_sha256": hashlib.sha256((source / MANIFEST).read_bytes()).hexdigest(),
         "recipes": original.get("recipes") or {"": original.get("recipe")},
     }
     store.write_manifest(manifest)

@@ -15,6 +15,7 @@ import torch
 
 from pipelines.atomic import write_json
 from pipelines.errors import InputError
+from pipelines.manifest import recipe_sha256
 from training import checkpoint as ckpt
 from training.config import Recipe
 from training.data import PackedInfo
@@ -106,8 +107,10 @@ def write_run_info(run: Path, final: Path, recipe: Recipe, data: PackedInfo) -> 
     info = {
         "manifest_sha256": data.info.get("manifest_sha256"),
         "tokenizer_sha256": data.info.get("tokenizer_sha256"),
+        "corpus": data.info.get("corpus"),
         "data_dir": str(data.dir),
         "recipe": recipe.to_dict(),
+        "recipe_sha256": recipe_sha256(recipe.to_dict()),
         "steps": state["step"],
         "tokens_seen": state["tokens_seen"],
         "software": {

@@ -123,6 +123,7 @@ def prepare_data(
     bar.close()
     tokenizer = os.fspath(Path(tokenizer_dir).resolve())
     info = {**keys, **stats, "tokenizer_dir": tokenizer, "val_fraction_effective": effective}
+    info["corpus"] = os.fspath(corpus.path.resolve())  # lineage: where manifest_sha256 came from
     write_json(data_dir / PACKED_JSON, info)
     log.info(
         "packed %d train + %d val blocks of %d tokens into %s",

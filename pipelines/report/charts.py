@@ -136,3 +136,25 @@ def lines(
     if len(series) + len(hlines or {}) <= 10:
         ax.legend(fontsize=7, frameon=False)
     return figure(fig, title)
+
+
+def errorbars(
+    series: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
+    title: str,
+    *,
+    xlabel: str,
+    ylabel: str,
+) -> str:
+    """Means with ± one standard deviation (name → (x, mean, std)), joined per series."""
+    series = {k: v for k, v in series.items() if len(v[0])}
+    if not series:
+        return ""
+    fig, ax = _figure(5.6, 3.2)
+    for (name, (x, y, err)), color in zip(series.items(), PALETTE * 8, strict=False):
+        ax.errorbar(x, y, yerr=err, label=name, color=color, linewidth=1.3, marker="o",
+                    markersize=3, capsize=3)  # fmt: skip
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, frameon=False)
+    return figure(fig, title)

@@ -16,6 +16,7 @@ import torch
 from pipelines.atomic import write_bytes, write_json
 from pipelines.errors import ConfigError, InputError
 from pipelines.lock import output_lock
+from pipelines.manifest import recipe_sha256
 from training import checkpoint as ckpt
 from training.finetune import tasks
 from training.finetune.config import FinetuneRecipe
@@ -81,9 +82,20 @@ def encoded_data(files: TaskFiles, model_dir: Path, recipe: FinetuneRecipe, out:
     key = data_key(files, model_dir, recipe)
     meta = _prepared(out, key)
     if meta is None:
-        meta = prepare(files, model_dir, recipe, out) | {"key": key}
+        meta = prepare(files, model_dir, recipe, out) | {"key": key, "files": _identities(files)}
         write_json(out / DATA / META, meta)
     return meta
+
+
+def _identities(files: TaskFiles) -> dict[str, Any]:
+    """Each data file's path, bytes and sha256, for run.json's lineage."""
+    from pipelines.manifest import file_identity
+
+    return {
+        name: {"path": os.path.abspath(path), **file_identity(path)}
+        for name in ("train", "dev", "test")
+        if (path := getattr(files, name))
+    }
 
 
 def data_key(files: TaskFiles, model_dir: Path, recipe: FinetuneRecipe) -> str:
@@ -243,10 +255,16 @@ def write_run_info(out: Path, recipe: FinetuneRecipe, meta: dict[str, Any], task
                 (base / "config.json").read_bytes()
             ).hexdigest(),
             "pretrain_run": str(base.parent) if lineage else None,
+            "pretrain_run_sha256": hashlib.sha256(pretrain.read_bytes()).hexdigest()
+            if lineage
+            else None,
+            "corpus": (lineage or {}).get("corpus"),
             "corpus_manifest_sha256": (lineage or {}).get("manifest_sha256"),
             "corpus_data_dir": (lineage or {}).get("data_dir"),
             "data": meta["stats"],
+            "data_files": meta.get("files"),
             "recipe": recipe.to_dict(),
+            "recipe_sha256": recipe_sha256(recipe.to_dict()),
             "software": {
                 "torch": torch.__version__,
                 "transformers": transformers.__version__,

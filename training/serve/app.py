@@ -162,8 +162,12 @@ def _error(status: int, message: str) -> Any:
 
 
 def build_app(config: ServeConfig) -> Any:
+    # Serve's default of 5 ongoing requests a replica would cap a batch at 5 and send the rest
+    # into the router's back-off: let a replica hold two full batches.
     return ForageModel.options(
-        num_replicas=config.replicas, ray_actor_options={"num_cpus": config.cpus_per_replica}
+        num_replicas=config.replicas,
+        ray_actor_options={"num_cpus": config.cpus_per_replica},
+        max_ongoing_requests=max(64, 2 * config.max_batch_size),
     ).bind(config)
 
 

@@ -1,0 +1,1 @@
+"""The data-value experiment: curation variants → pretraining at equal token budgets → fine-tuning."""
