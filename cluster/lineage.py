@@ -148,7 +148,8 @@ def _params(params: dict[str, Any] | None) -> str:
     if not params:
         return ""
     return " ".join(
-        f"{k}={json.dumps(v, default=str, separators=(',', ':'))}" for k, v in sorted(params.items())
+        f"{k}={json.dumps(v, default=str, separators=(',', ':'))}"
+        for k, v in sorted(params.items())
     )
 
 

@@ -96,7 +96,10 @@ def test_lineage_walks_from_the_model_to_the_raw_inputs(experiment, capsys):
     links = lineage(model)
     assert [link["kind"] for link in links[:4]] == ["model", "fine-tune", "pretrain", "corpus"]
     inputs = {link["path"]: link["facts"] for link in links if link["kind"] == "input"}
-    assert inputs[str(DOLMA)]["sha256"] == "53bca229270eb5f5f02f64af20807178b710bc2fa13de5c96f58c70114ab839a"
+    assert (
+        inputs[str(DOLMA)]["sha256"]
+        == "53bca229270eb5f5f02f64af20807178b710bc2fa13de5c96f58c70114ab839a"
+    )
     assert not any(link["warnings"] for link in links)
     assert main(["lineage", str(model)]) == 0
     out = capsys.readouterr().out
