@@ -69,6 +69,9 @@ def widened(model: str, out: Path, layers: int, width: int) -> str:
     config = AutoConfig.from_pretrained(model)
     config.update({"num_hidden_layers": layers, "hidden_size": width,
                    "num_attention_heads": width // 64, "intermediate_size": 4 * width})  # fmt: skip
+    pattern = getattr(config, "layer_types", None)  # ModernBERT: one entry per layer
+    if pattern:
+        config.layer_types = [pattern[i % len(pattern)] for i in range(layers)]
     AutoModelForTokenClassification.from_config(config).save_pretrained(out)
     AutoTokenizer.from_pretrained(model).save_pretrained(out)
     return str(out)

@@ -78,66 +78,79 @@ def refresh(
 ) -> RefreshResult:
     """Curate the inputs no committed version has processed into a new version of ``corpus``."""
     recipes = recipe if isinstance(recipe, RecipeSet) else RecipeSet.single(recipe)
-    from pipelines.curate import curate
-    from pipelines.sources import resolve_inputs
-
     root = Path(corpus).resolve()
     root.mkdir(parents=True, exist_ok=True)
     with corpus_lock(root):
         catalog = read_catalog(root)
-        paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipes.read)))
-        known = {
-            (i["path"], i["size"], i.get("mtime_ns")): i["checksum"]
-            for v in catalog["versions"]
-            for i in v["inputs"]
-            if i.get("mtime_ns") is not None
-        }
-        records = [fingerprint(p, recipes.read.storage_options, known) for p in paths]
-        seen = {_key(i) for v in catalog["versions"] for i in v["inputs"]}
-        new = [r for r in records if _key(dataclasses.asdict(r)) not in seen]
+        records, new = _new_inputs(catalog, inputs, recipes)
         if not new:
             log.info("nothing new in %d inputs", len(records))
-            return RefreshResult(
-                corpus=root,
-                version=None,
-                new_inputs=[],
-                skipped_inputs=len(records),
-                counts={},
-                versions=len(catalog["versions"]),
-            )
-        earlier = [_committed_index(root, v) for v in catalog["versions"]]
-        number = max((v["version"] for v in catalog["versions"]), default=0) + 1
-        name = f"v{number:04d}"
-        target = root / name
-        index = str(target / INDEX_DIR)
-        versioned = recipes.with_recipes(
-            {n: with_dedup_index(r, index, earlier) for n, r in recipes.recipes.items()}
-        )
-        _prepare_version(target, new, versioned.fingerprint())
-        result = curate([r.path for r in new], str(target), versioned, quiet=quiet)
-        catalog["versions"].append(
-            {
-                "version": number,
-                "dir": name,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "recipe_fingerprint": result.manifest["recipe_fingerprint"],
-                "manifest_sha256": sha256_file(Path(result.manifest_path)),
-                "counts": result.manifest["counts"],
-                "inputs": [dataclasses.asdict(r) for r in new],
-            }
-        )
-        os.sync()  # the version's files reach the disk before the catalog names them
-        write_catalog(root, catalog)  # the commit point
-        (target / PENDING).unlink()
-        report_after_run(root, catalog["versions"])
+            return RefreshResult(corpus=root, version=None, new_inputs=[],
+                                 skipped_inputs=len(records), counts={},
+                                 versions=len(catalog["versions"]))  # fmt: skip
+        name, manifest = _curate_version(root, catalog, new, recipes, quiet)
         return RefreshResult(
             corpus=root,
             version=name,
             new_inputs=new,
             skipped_inputs=len(records) - len(new),
-            counts=result.manifest["counts"],
+            counts=manifest["counts"],
             versions=len(catalog["versions"]),
         )
+
+
+def _new_inputs(
+    catalog: dict[str, Any], inputs: list[str], recipes: RecipeSet
+) -> tuple[list[InputRecord], list[InputRecord]]:
+    """Every input's fingerprint (checksums reused for files unchanged since a version read
+    them), and those no committed version has processed."""
+    from pipelines.sources import resolve_inputs
+
+    paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipes.read)))
+    known = {
+        (i["path"], i["size"], i.get("mtime_ns")): i["checksum"]
+        for v in catalog["versions"]
+        for i in v["inputs"]
+        if i.get("mtime_ns") is not None
+    }
+    records = [fingerprint(p, recipes.read.storage_options, known) for p in paths]
+    seen = {_key(i) for v in catalog["versions"] for i in v["inputs"]}
+    return records, [r for r in records if _key(dataclasses.asdict(r)) not in seen]
+
+
+def _curate_version(
+    root: Path, catalog: dict[str, Any], new: list[InputRecord], recipes: RecipeSet, quiet: bool
+) -> tuple[str, dict[str, Any]]:
+    """Curate ``new`` into the next version, deduplicated against the earlier ones' indexes,
+    then commit it: its files reach the disk before the catalog names it."""
+    from pipelines.curate import curate
+
+    earlier = [_committed_index(root, v) for v in catalog["versions"]]
+    number = max((v["version"] for v in catalog["versions"]), default=0) + 1
+    name = f"v{number:04d}"
+    target = root / name
+    index = str(target / INDEX_DIR)
+    versioned = recipes.with_recipes(
+        {n: with_dedup_index(r, index, earlier) for n, r in recipes.recipes.items()}
+    )
+    _prepare_version(target, new, versioned.fingerprint())
+    result = curate([r.path for r in new], str(target), versioned, quiet=quiet)
+    catalog["versions"].append(
+        {
+            "version": number,
+            "dir": name,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "recipe_fingerprint": result.manifest["recipe_fingerprint"],
+            "manifest_sha256": sha256_file(Path(result.manifest_path)),
+            "counts": result.manifest["counts"],
+            "inputs": [dataclasses.asdict(r) for r in new],
+        }
+    )
+    os.sync()  # the version's files reach the disk before the catalog names them
+    write_catalog(root, catalog)  # the commit point
+    (target / PENDING).unlink()
+    report_after_run(root, catalog["versions"])
+    return name, result.manifest
 
 
 def _key(record: dict[str, Any]) -> tuple[str, int, str]:  # mtime alone is no change

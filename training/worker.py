@@ -191,6 +191,9 @@ def worker_device(t: TrainConfig, local_world_size: int) -> torch.device:
         cores = len(os.sched_getaffinity(0)) // max(1, local_world_size)
         if t.num_workers:  # the CPUs Ray reserved for this worker, if the node has them
             cores = min(cores, t.cpus_per_worker)
+        elif os.environ.get("OMP_NUM_THREADS", "").isdigit():
+            # Local mode inside a Ray task (an experiment cell): Ray set the task's CPU count.
+            cores = min(cores, int(os.environ["OMP_NUM_THREADS"]))
         torch.set_num_threads(max(1, cores))
         return torch.device("cpu")
     if not torch.cuda.is_available():

@@ -52,6 +52,55 @@ def _feed(h, cp):
 
 
 @numba.njit(cache=True, nogil=True)
+def _doc_words(data, i, end, kinds, map_offsets, mapped, ascii_map, out, k):
+    """One document's word hashes from byte ``i`` to ``end`` into ``out[k:]``; returns the new
+    ``k``. A word's hash grows while letters (and a number's single ``0``) come; a separator
+    ends it."""
+    h = FNV_OFFSET
+    inside = False
+    in_number = False
+    while i < end:
+        b = data[i]
+        if b < 128:
+            i += 1
+            m = ascii_map[b]
+            if m == 0:
+                kind = 0
+            elif m == 48:
+                kind = 2
+            else:
+                h = (h ^ np.uint64(m)) * FNV_PRIME
+                inside = True
+                in_number = False
+                continue
+        else:
+            cp, i = _decode(data, i, end)
+            kind = kinds[cp]
+            if kind == 1:
+                for j in range(map_offsets[cp], map_offsets[cp + 1]):
+                    h = _feed(h, np.int64(mapped[j]))
+                inside = True
+                in_number = False
+                continue
+        if kind == 2:
+            if not in_number:
+                h = (h ^ np.uint64(48)) * FNV_PRIME  # "0"
+            inside = True
+            in_number = True
+        elif kind == 0:
+            if inside:
+                out[k] = h
+                k += 1
+            h = FNV_OFFSET
+            inside = False
+            in_number = False
+    if inside:
+        out[k] = h
+        k += 1
+    return k
+
+
+@numba.njit(cache=True, nogil=True)
 def word_hashes(data, offsets, kinds, map_offsets, mapped, ascii_map, out, out_offsets):
     """Normalize and hash words straight from UTF-8 (classes in ``unicode``): letters map to
     their lowercase, accent-free form, a run of numbers is one ``0``, separators end a word,
@@ -62,48 +111,8 @@ def word_hashes(data, offsets, kinds, map_offsets, mapped, ascii_map, out, out_o
     k = 0
     for d in range(docs):
         out_offsets[d] = k
-        i, end = offsets[d], offsets[d + 1]
-        h = FNV_OFFSET
-        inside = False
-        in_number = False
-        while i < end:
-            b = data[i]
-            if b < 128:
-                i += 1
-                m = ascii_map[b]
-                if m == 0:
-                    kind = 0
-                elif m == 48:
-                    kind = 2
-                else:
-                    h = (h ^ np.uint64(m)) * FNV_PRIME
-                    inside = True
-                    in_number = False
-                    continue
-            else:
-                cp, i = _decode(data, i, end)
-                kind = kinds[cp]
-                if kind == 1:
-                    for j in range(map_offsets[cp], map_offsets[cp + 1]):
-                        h = _feed(h, np.int64(mapped[j]))
-                    inside = True
-                    in_number = False
-                    continue
-            if kind == 2:
-                if not in_number:
-                    h = (h ^ np.uint64(48)) * FNV_PRIME  # "0"
-                inside = True
-                in_number = True
-            elif kind == 0:
-                if inside:
-                    out[k] = h
-                    k += 1
-                h = FNV_OFFSET
-                inside = False
-                in_number = False
-        if inside:
-            out[k] = h
-            k += 1
+        k = _doc_words(data, offsets[d], offsets[d + 1], kinds, map_offsets, mapped, ascii_map,
+                       out, k)  # fmt: skip
     out_offsets[docs] = k
     return k
 
