@@ -63,10 +63,10 @@ HANDWRITTEN = {
 def collect_texts() -> list[dict]:
     """Rows {source, name, language, text}: articles per dump (enwiki, ltgwiki), WARC pages,
     hand-written texts."""
-    from pipelines import schema as S
-    from pipelines.readers import InputSpec, ReadConfig
-    from pipelines.readers.warc import read_warc
-    from pipelines.readers.wikipedia import read_wikipedia
+    from pipelines.core import schema as S
+    from pipelines.inputs import InputSpec, ReadConfig
+    from pipelines.inputs.warc import read_warc
+    from pipelines.inputs.wikipedia import read_wikipedia
 
     rows = []
     inputs = [("wikipedia", p, read_wikipedia) for p in sorted(DATA.glob("wikipedia/*.xml*"))]
@@ -109,7 +109,7 @@ def forage_side(rows: list[dict]) -> list[dict]:
     """Forage's signal and verdict (only the alpha rule on), plus token counts from T.words."""
     import pyarrow as pa
 
-    from pipelines import schema as S
+    from pipelines.core import schema as S
     from pipelines.stages import build_stage
     from pipelines.stages import text as T
     from pipelines.stages.gopher import GopherQualityConfig

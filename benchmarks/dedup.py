@@ -1,5 +1,5 @@
 """MinHash near-duplicate removal: Forage's minhash_dedup vs a plain datasketch loop, as ratios,
-each scored against the truth of a planted corpus (pipelines/demo/planted.py).
+each scored against the truth of a planted corpus (cluster/demo/planted.py).
 
 a. datasketch: one process reads the JSONL; per document MinHash(num_perm=128) over
    word 5-gram shingles normalized with Python regexes (datasketch's default scheme and sha1), MinHashLSH(threshold=0.8):
@@ -44,7 +44,7 @@ DUPLICATE_REASONS = ("near_duplicate", "exact_duplicate")
 
 
 def build(tmp: Path, docs: int, seed: int):
-    from pipelines.demo.planted import write_planted_corpus
+    from cluster.demo.planted import write_planted_corpus
 
     path = tmp / f"planted-{docs}.jsonl"
     start = time.perf_counter()
@@ -166,8 +166,8 @@ def signature_rates(texts: list[str]) -> dict:
 
 def scaling(tmp: Path, seed: int, skip_forage: bool) -> dict:
     """d.: docs/s of our signatures + band keys (CPU time) and of the curate job (wall)."""
+    from cluster.demo.planted import truth_path
     from pipelines.dedup.minhash import optimal_bands
-    from pipelines.demo.planted import truth_path
 
     bands = optimal_bands(THRESHOLD, NUM_PERM)
     rows = {}
@@ -212,7 +212,7 @@ def score_line(name: str, docs: int, seconds: float, score: dict) -> str:
 
 def compare(path: Path, tmp: Path, truth, skip_forage: bool) -> dict:
     """a. and b.: both sides over the corpus, scored; prints one row each."""
-    from pipelines.demo.planted import evaluate
+    from cluster.demo.planted import evaluate
 
     docs, figures = truth.docs, {}
     print(
@@ -260,7 +260,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures here")
     parser.add_argument("--skip-forage", action="store_true", help="no forage curate job")
     args = parser.parse_args()
-    from pipelines.demo.planted import evaluate
+    from cluster.demo.planted import evaluate
 
     figures: dict = {"docs": args.docs, "seed": args.seed, "threshold": THRESHOLD}
     with tempfile.TemporaryDirectory() as tmp:

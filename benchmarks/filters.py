@@ -51,7 +51,7 @@ CHAIN = (
 
 def build_input(path: Path, copies: int, pages: int, seed: int) -> None:
     """``copies`` of the real samples, then a generated crawl of ``pages`` pages."""
-    from pipelines.demo import write_sample_crawl
+    from cluster.demo import write_sample_crawl
 
     build_warc(path, copies)
     demo = path.with_name(path.name + ".demo")
@@ -98,8 +98,8 @@ def run_forage(path: Path, stages: list, raw: list | None = None) -> list:
 
     ``raw``, where given, also collects each block as the reader gave it (a reference, no copy).
     """
-    from pipelines.readers import InputSpec, ReadConfig
-    from pipelines.readers.warc import read_warc
+    from pipelines.inputs import InputSpec, ReadConfig
+    from pipelines.inputs.warc import read_warc
 
     blocks = []
     for block in read_warc(InputSpec(str(path), "warc"), ReadConfig()):
@@ -113,7 +113,7 @@ def run_forage(path: Path, stages: list, raw: list | None = None) -> list:
 
 def forage_verdicts(blocks: list, by_offset: dict[int, int]) -> dict[int, str | None]:
     """Page index → None if kept, else ``stage:drop_reason`` (read errors: ``read_error``)."""
-    from pipelines import schema as S
+    from pipelines.core import schema as S
 
     verdicts: dict[int, str | None] = {}
     for block in blocks:
@@ -132,7 +132,7 @@ def dump_texts(raw: list, out: Path, by_offset: dict[int, int] | None) -> int:
 
     ``by_offset`` None: the page is the byte offset itself (the warm-up input, never compared).
     """
-    from pipelines import schema as S
+    from pipelines.core import schema as S
 
     count = 0
     with out.open("w", encoding="utf-8") as f:
@@ -196,7 +196,7 @@ def datatrove_side(
 ) -> dict:
     """DataTrove's chain on the WARC (``page_of``: record ordinal → page), or with ``texts``
     its filters alone on the JSONL ``path`` of Forage's text (already keyed by page)."""
-    from pipelines.models.fasttext import stock_lid_path
+    from pipelines.stages.fasttext import stock_lid_path
 
     python = Path(args.datatrove_python)
     if not python.exists():

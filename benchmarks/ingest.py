@@ -24,8 +24,8 @@ def build_warc(path: Path, copies: int) -> None:
 
 
 def forage_docs(path: Path) -> int:
-    from pipelines.readers import InputSpec, ReadConfig
-    from pipelines.readers.warc import read_warc
+    from pipelines.inputs import InputSpec, ReadConfig
+    from pipelines.inputs.warc import read_warc
 
     docs = 0
     for block in read_warc(InputSpec(str(path), "warc"), ReadConfig()):
@@ -36,7 +36,7 @@ def forage_docs(path: Path) -> int:
 def _marker_rows(block) -> int:
     import pyarrow.compute as pc
 
-    from pipelines import schema as S
+    from pipelines.core import schema as S
 
     return pc.sum(pc.fill_null(pc.equal(block[S.DROP_REASON], S.END_OF_INPUT), False)).as_py() or 0
 

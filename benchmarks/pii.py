@@ -7,7 +7,7 @@ phone cache is cleared before each pass):
 - ``web``: the real pages and articles of ../shared/data (Common Crawl WARC/WET samples, the
   English and Latgalian Wikipedia dumps, each document once), of which --pii-fraction get 1-3
   generated sentences with e-mails, phones, IPs, cards, IBANs and SSNs appended
-  (pipelines/demo/pii_corpus.py): most documents have nothing to scrub;
+  (cluster/demo/pii_corpus.py): most documents have nothing to scrub;
 - ``dense``: --dense-docs generated documents, every one with PII (the pre-check's worst case).
 
 Sides: ``forage`` (the stage, default config, blocks of 1,000 rows), ``no_precheck`` (the same
@@ -53,9 +53,9 @@ REAL_INPUTS = (
 
 
 def real_texts() -> list[str]:
-    from pipelines.readers import InputSpec, ReadConfig
-    from pipelines.readers.warc import read_warc
-    from pipelines.readers.wikipedia import read_wikipedia
+    from pipelines.inputs import InputSpec, ReadConfig
+    from pipelines.inputs.warc import read_warc
+    from pipelines.inputs.wikipedia import read_wikipedia
 
     texts = []
     for path, fmt in REAL_INPUTS:
@@ -69,7 +69,7 @@ def web_mix(texts: list[str], fraction: float, seed: int) -> list[tuple[str, lis
     """Real documents; ``fraction`` of them with generated PII sentences appended."""
     from dataclasses import replace
 
-    from pipelines.demo.pii_corpus import generate
+    from cluster.demo.pii_corpus import generate
 
     rng = random.Random(seed)
     planted = iter(generate(len(texts), seed))
@@ -88,7 +88,7 @@ def web_mix(texts: list[str], fraction: float, seed: int) -> list[tuple[str, lis
 def blocks_of(texts: list[str], rows: int = 1000) -> list:
     import pyarrow as pa
 
-    from pipelines import schema as S
+    from pipelines.core import schema as S
 
     tables = []
     for start in range(0, len(texts), rows):
@@ -112,7 +112,7 @@ def timed(repeat: int, work) -> tuple[float, float, list[str]]:
 
 
 def forage_sides(texts: list[str], repeat: int) -> dict[str, tuple[float, float, list[str]]]:
-    from pipelines import schema as S
+    from pipelines.core import schema as S
     from pipelines.stages import build_stage
 
     blocks = blocks_of(texts)
@@ -157,7 +157,7 @@ def datatrove_side(texts: list[str], repeat: int, python: Path, tmp: Path):
 
 
 def measure(mix: list[tuple[str, list]], args, tmp: Path) -> dict:
-    from pipelines.demo.pii_corpus import score
+    from cluster.demo.pii_corpus import score
 
     texts = [text for text, _ in mix]
     sides = forage_sides(texts, args.repeat)
@@ -238,7 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     import pyarrow as pa
 
-    from pipelines.demo.pii_corpus import generate
+    from cluster.demo.pii_corpus import generate
 
     pa.set_cpu_count(1)  # one core, as the DataTrove side
     results, texts = {}, real_texts()

@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-CURATE_IMPORTS = "pipelines.curate, pipelines.recipe, pipelines.dedup.job, cluster.summary"
+CURATE_IMPORTS = "pipelines.job.curate, pipelines.job.recipe, pipelines.dedup.job, cluster.summary"
 IMPORTS = {  # label -> modules, each timed in a fresh interpreter
     "curate's imports before Ray": CURATE_IMPORTS,
     "import ray": "ray",
@@ -60,7 +60,7 @@ def probe(name: str, log_dir: str) -> dict:
             __import__(module)
         return {"s": time.perf_counter() - start}
     if name == "models":
-        from pipelines.recipe import load_recipe
+        from pipelines.job.recipe import load_recipe
 
         start = time.perf_counter()
         load_recipe(None, []).build_stages()
@@ -83,7 +83,7 @@ def _kernels() -> None:
 def _ray_phases(log_dir: str) -> dict:
     import ray
 
-    from pipelines.ray_env import ensure_ray
+    from pipelines.core.ray_env import ensure_ray
 
     out = {}
     start = time.perf_counter()
@@ -93,7 +93,7 @@ def _ray_phases(log_dir: str) -> dict:
     out["first task"], start = time.perf_counter() - start, time.perf_counter()
 
     def cold() -> None:
-        from pipelines.recipe import load_recipe
+        from pipelines.job.recipe import load_recipe
 
         load_recipe(None, []).build_stages()
         _kernels()
@@ -102,7 +102,7 @@ def _ray_phases(log_dir: str) -> dict:
     out["stages in the workers"], start = time.perf_counter() - start, time.perf_counter()
     import ray.data
 
-    from pipelines.ray_env import quiet_ray_data
+    from pipelines.core.ray_env import quiet_ray_data
 
     quiet_ray_data()
     out["import ray.data (driver)"], start = time.perf_counter() - start, time.perf_counter()
@@ -210,7 +210,7 @@ def main() -> None:
         print(json.dumps(probe(args.probe, args.log_dir)))
         return
 
-    from pipelines.demo import write_sample_crawl
+    from cluster.demo import write_sample_crawl
 
     work = Path(tempfile.mkdtemp(prefix="fs", dir="/tmp"))
     sample = work / "demo-crawl.warc.gz"

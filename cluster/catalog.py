@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.atomic import write_json
-from pipelines.errors import ForageError, InputError
-from pipelines.lock import OutputLocked, output_lock
+from pipelines.core.errors import ForageError, InputError
+from pipelines.output.atomic import write_json
+from pipelines.output.lock import OutputLocked, output_lock
 
 CATALOG = "catalog.json"
 LOCK = ".refresh.lock"

@@ -14,7 +14,7 @@ from cluster.ops_commands import add_parsers as add_ops_parsers
 from cluster.options import add_recipe_options
 from cluster.train_commands import add_parsers as add_train_parsers
 from cluster.view_commands import add_parsers as add_view_parsers
-from pipelines.errors import ForageError
+from pipelines.core.errors import ForageError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,8 +112,8 @@ def _add_quality(sub: argparse._SubParsersAction) -> None:
 
 def _run_curate(args: argparse.Namespace) -> int:
     from cluster.summary import print_summary
-    from pipelines.curate import curate
-    from pipelines.recipe_set import load_recipes
+    from pipelines.job.curate import curate
+    from pipelines.job.recipe_set import load_recipes
 
     recipes = load_recipes(args.recipe, args.overrides)
     result = curate(args.input, args.output, recipes, quiet=args.quiet)
@@ -124,8 +124,8 @@ def _run_curate(args: argparse.Namespace) -> int:
 
 def _run_filter(args: argparse.Namespace) -> int:
     from cluster.summary import print_summary
-    from pipelines.recipe import load_recipe
-    from pipelines.refilter import refilter
+    from pipelines.job.recipe import load_recipe
+    from pipelines.job.refilter import refilter
 
     manifest = refilter(args.input, args.output, load_recipe(args.recipe, args.overrides))
     if not args.quiet:
@@ -134,7 +134,7 @@ def _run_filter(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from cluster.demo import run_demo
+    from cluster.demo.run import run_demo
 
     return run_demo(
         args.output,
@@ -146,7 +146,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_quality_train(args: argparse.Namespace) -> int:
-    from pipelines.models.quality import QualityTrainConfig, train_quality_model
+    from pipelines.quality.model import QualityTrainConfig, train_quality_model
 
     names = ("max_docs", "epoch", "lr", "dim", "bucket")
     options = {k: getattr(args, k) for k in names if getattr(args, k) is not None}

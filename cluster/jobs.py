@@ -21,7 +21,7 @@ from typing import Any, TextIO
 import yaml
 
 from cluster.schedule import JobExists
-from pipelines.errors import ConfigError, ForageError
+from pipelines.core.errors import ConfigError, ForageError
 
 log = logging.getLogger("forage.jobs")
 

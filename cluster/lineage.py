@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 
 RUN_JSON, MANIFEST = "run.json", "_manifest.json"
 DEPTH = {"fine-tune": 1, "tune": 1, "pretrain": 2, "random init": 2, "base model": 2, "corpus": 3,

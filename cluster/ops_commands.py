@@ -89,7 +89,7 @@ def _command(args: argparse.Namespace) -> list[str]:
 
 def _connect(args: argparse.Namespace):
     from cluster.jobs import Jobs, load_token
-    from pipelines.errors import ConfigError
+    from pipelines.core.errors import ConfigError
 
     address = args.address or os.environ.get("RAY_ADDRESS")
     if not address:
@@ -140,7 +140,7 @@ def _run_jobs(args: argparse.Namespace) -> int:
 
 def _run_refresh(args: argparse.Namespace) -> int:
     from cluster.refresh import refresh, refresh_inputs
-    from pipelines.recipe_set import load_recipes
+    from pipelines.job.recipe_set import load_recipes
 
     if not args.quiet:
         logging.getLogger("forage.refresh").setLevel(logging.INFO)

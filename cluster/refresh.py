@@ -35,11 +35,11 @@ from cluster.catalog import (
     sha256_file,
     write_catalog,
 )
-from pipelines.atomic import write_json
+from pipelines.core.errors import ConfigError, ForageError
 from pipelines.dedup.index import SETTINGS, against_indexes
-from pipelines.errors import ConfigError, ForageError
-from pipelines.recipe import Recipe, StageSpec
-from pipelines.recipe_set import RecipeSet
+from pipelines.job.recipe import Recipe, StageSpec
+from pipelines.job.recipe_set import RecipeSet
+from pipelines.output.atomic import write_json
 from pipelines.report import report_after_run
 from pipelines.stages import build_config
 
@@ -104,7 +104,7 @@ def _new_inputs(
 ) -> tuple[list[InputRecord], list[InputRecord]]:
     """Every input's fingerprint (checksums reused for files unchanged since a version read
     them), and those no committed version has processed."""
-    from pipelines.sources import resolve_inputs
+    from pipelines.inputs.sources import resolve_inputs
 
     paths = list(dict.fromkeys(s.path for s in resolve_inputs(inputs, recipes.read)))
     known = {
@@ -123,7 +123,7 @@ def _curate_version(
 ) -> tuple[str, dict[str, Any]]:
     """Curate ``new`` into the next version, deduplicated against the earlier ones' indexes,
     then commit it: its files reach the disk before the catalog names it."""
-    from pipelines.curate import curate
+    from pipelines.job.curate import curate
 
     earlier = [_committed_index(root, v) for v in catalog["versions"]]
     number = max((v["version"] for v in catalog["versions"]), default=0) + 1
@@ -221,7 +221,7 @@ def refresh_inputs(args: Any) -> list[str]:
         raise ConfigError("give either --input PATH... or --source commoncrawl|wikipedia")
     if args.input:
         return list(args.input)
-    from pipelines.discovery import commoncrawl, wikipedia
+    from pipelines.inputs.discovery import commoncrawl, wikipedia
 
     if args.source == "commoncrawl":
         found = commoncrawl(

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from cluster.cron import Cron
-from pipelines.errors import ConfigError, ForageError
+from pipelines.core.errors import ConfigError, ForageError
 
 _LOG = logging.getLogger("forage.schedule")
 ACTIVE_STATES = frozenset({"PENDING", "RUNNING"})

@@ -58,7 +58,7 @@ def _run_tokenizer(args: argparse.Namespace) -> int:
 
 
 def _run_pretrain(args: argparse.Namespace) -> int:
-    from pipelines.lock import output_lock
+    from pipelines.output.lock import output_lock
     from training.config import load_recipe
     from training.corpus import Corpus
 

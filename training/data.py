@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import torch
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 
 PACKED_INFO = "packed.json"
 TOKENS = "tokens"

@@ -13,9 +13,9 @@ from typing import Any
 
 import torch
 
-from pipelines.atomic import write_json
-from pipelines.errors import InputError
-from pipelines.manifest import recipe_sha256
+from pipelines.core.errors import InputError
+from pipelines.output.atomic import write_json
+from pipelines.output.manifest import recipe_sha256
 from training import checkpoint as ckpt
 from training.config import Recipe
 from training.data import PackedInfo

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipelines.atomic import write_bytes
-from pipelines.progress import Bar
+from pipelines.core.progress import Bar
+from pipelines.output.atomic import write_bytes
 
 log = logging.getLogger("forage.train")
 

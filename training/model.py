@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,72 +24,57 @@ def build_model(cfg: ModelConfig, *, vocab_size: int, token_ids: dict[str, int])
     """A freshly initialised transformers model (GPT2LMHeadModel, LlamaForCausalLM,
     ModernBertForMaskedLM or BertForMaskedLM) with SDPA attention; ``token_ids`` holds the
     special token ids (bos, eos, pad, cls, sep) for the export."""
-    from transformers import (
-        AutoModelForCausalLM,
-        AutoModelForMaskedLM,
-        BertConfig,
-        GPT2Config,
-        LlamaConfig,
-        ModernBertConfig,
-    )
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM
 
     # Absent ids are None, not the classes' defaults (GPT-2's 50256 lies outside a small vocab).
     ids = {f"{k}_token_id": token_ids.get(k) for k in ("bos", "eos", "pad")}
     common = dict(vocab_size=vocab_size, tie_word_embeddings=cfg.tie_embeddings, **ids)
-    if cfg.arch == "gpt2":
-        config = GPT2Config(
-            n_positions=cfg.seq_len,
-            n_embd=cfg.d_model,
-            n_layer=cfg.n_layer,
-            n_head=cfg.n_head,
-            n_inner=cfg.d_ff,
-            resid_pdrop=cfg.dropout,
-            embd_pdrop=cfg.dropout,
-            attn_pdrop=cfg.dropout,
-            **common,
-        )
-    elif cfg.arch == "llama":
-        config = LlamaConfig(
-            hidden_size=cfg.d_model,
-            intermediate_size=cfg.d_ff,
-            num_hidden_layers=cfg.n_layer,
-            num_attention_heads=cfg.n_head,
-            num_key_value_heads=cfg.n_head,
-            max_position_embeddings=cfg.seq_len,
-            attention_dropout=cfg.dropout,
-            **common,
-        )
-    elif cfg.arch == "modernbert":
-        # Pre-LN, rotary positions, GeGLU (intermediate_size per gate half), global attention in
-        # every layer at these lengths. Rotary positions let a small encoder use its neighbours
-        # early: on the smoke data it leaves the unigram plateau (val 3.1 at 400 steps) where a
-        # BERT of the same size stays on it (val 3.96).
-        config = ModernBertConfig(
-            hidden_size=cfg.d_model,
-            intermediate_size=cfg.d_ff,
-            num_hidden_layers=cfg.n_layer,
-            num_attention_heads=cfg.n_head,
-            max_position_embeddings=cfg.seq_len,
-            global_attn_every_n_layers=1,
-            embedding_dropout=cfg.dropout,
-            mlp_dropout=cfg.dropout,
-            attention_dropout=cfg.dropout,
-            **{f"{k}_token_id": token_ids.get(k) for k in ("cls", "sep")},
-            **common,
-        )
-    else:
-        config = BertConfig(
-            hidden_size=cfg.d_model,
-            intermediate_size=cfg.d_ff,
-            num_hidden_layers=cfg.n_layer,
-            num_attention_heads=cfg.n_head,
-            max_position_embeddings=cfg.seq_len,
-            hidden_dropout_prob=cfg.dropout,
-            attention_probs_dropout_prob=cfg.dropout,
-            **common,
-        )
+    make = {"gpt2": _gpt2, "llama": _llama, "modernbert": _modernbert}.get(cfg.arch, _bert)
+    config = make(cfg, common, token_ids)
     auto = AutoModelForMaskedLM if cfg.objective == "mlm" else AutoModelForCausalLM
     return auto.from_config(config, attn_implementation="sdpa")
+
+
+def _gpt2(cfg: ModelConfig, common: dict[str, Any], token_ids: dict[str, int]) -> Any:
+    from transformers import GPT2Config
+
+    return GPT2Config(n_positions=cfg.seq_len, n_embd=cfg.d_model, n_layer=cfg.n_layer,
+                      n_head=cfg.n_head, n_inner=cfg.d_ff, resid_pdrop=cfg.dropout,
+                      embd_pdrop=cfg.dropout, attn_pdrop=cfg.dropout, **common)  # fmt: skip
+
+
+def _llama(cfg: ModelConfig, common: dict[str, Any], token_ids: dict[str, int]) -> Any:
+    from transformers import LlamaConfig
+
+    return LlamaConfig(hidden_size=cfg.d_model, intermediate_size=cfg.d_ff,
+                       num_hidden_layers=cfg.n_layer, num_attention_heads=cfg.n_head,
+                       num_key_value_heads=cfg.n_head, max_position_embeddings=cfg.seq_len,
+                       attention_dropout=cfg.dropout, **common)  # fmt: skip
+
+
+def _modernbert(cfg: ModelConfig, common: dict[str, Any], token_ids: dict[str, int]) -> Any:
+    """Pre-LN, rotary positions, GeGLU (intermediate_size per gate half), global attention in
+    every layer at these lengths. Rotary positions let a small encoder use its neighbours
+    early: on the smoke data it leaves the unigram plateau (val 3.1 at 400 steps) where a
+    BERT of the same size stays on it (val 3.96)."""
+    from transformers import ModernBertConfig
+
+    return ModernBertConfig(hidden_size=cfg.d_model, intermediate_size=cfg.d_ff,
+                            num_hidden_layers=cfg.n_layer, num_attention_heads=cfg.n_head,
+                            max_position_embeddings=cfg.seq_len, global_attn_every_n_layers=1,
+                            embedding_dropout=cfg.dropout, mlp_dropout=cfg.dropout,
+                            attention_dropout=cfg.dropout,
+                            **{f"{k}_token_id": token_ids.get(k) for k in ("cls", "sep")},
+                            **common)  # fmt: skip
+
+
+def _bert(cfg: ModelConfig, common: dict[str, Any], token_ids: dict[str, int]) -> Any:
+    from transformers import BertConfig
+
+    return BertConfig(hidden_size=cfg.d_model, intermediate_size=cfg.d_ff,
+                      num_hidden_layers=cfg.n_layer, num_attention_heads=cfg.n_head,
+                      max_position_embeddings=cfg.seq_len, hidden_dropout_prob=cfg.dropout,
+                      attention_probs_dropout_prob=cfg.dropout, **common)  # fmt: skip
 
 
 class CausalLMLoss(nn.Module):

@@ -31,12 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines import schema as S
-from pipelines.atomic import write_json, write_parquet
-from pipelines.errors import ConfigError, InputError
-from pipelines.progress import Bar
-from pipelines.ray_env import ensure_ray
-from pipelines.shards import LOGS
+from pipelines.core import schema as S
+from pipelines.core.errors import ConfigError, InputError
+from pipelines.core.progress import Bar
+from pipelines.core.ray_env import ensure_ray
+from pipelines.output.atomic import write_json, write_parquet
+from pipelines.output.shards import LOGS
 from training.corpus import Corpus
 from training.tokenizer import CLS, EOS, SEP, load_backend, tokenizer_sha256
 
@@ -90,12 +90,7 @@ def prepare_data(
     ``seed`` is recorded and part of the reuse key; the split itself is a pure function of each
     document's id, so it does not change with the seed.
     """
-    if objective not in OBJECTIVES:
-        raise ConfigError(f"Unknown objective {objective!r}. Available: {', '.join(OBJECTIVES)}")
-    if seq_len < 2:
-        raise ConfigError(f"seq_len={seq_len} must be >= 2")
-    if not 0 < val_fraction < 1:
-        raise ConfigError(f"val_fraction={val_fraction} must be in (0, 1)")
+    _check_options(objective, seq_len, val_fraction)
     corpus = Corpus.open(corpus_path)
     keys = {
         "manifest_sha256": corpus.manifest_sha256,
@@ -110,28 +105,7 @@ def prepare_data(
     if existing is not None:
         log.info("reusing packed data in %s", data_dir)
         return _packed_data(Path(run_dir), existing)
-    if not corpus.data_files:
-        raise InputError(f"{corpus.path} has no data files: nothing to pack")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    vocab_size = load_backend(tokenizer_dir).get_vocab_size(with_added_tokens=True)
-    effective = effective_val_fraction(corpus, val_fraction)
-    batches = _token_batches(corpus, Path(tokenizer_dir), objective, effective, Path(run_dir))
-    total = corpus.manifest.get("counts", {}).get("kept")
-    bar = Bar("packing", total, unit="documents", quiet=quiet)
-    stats = pack_blocks(_counted(batches, bar), data_dir, seq_len=seq_len, vocab_size=vocab_size)
-    bar.update(force=True)
-    bar.close()
-    tokenizer = os.fspath(Path(tokenizer_dir).resolve())
-    info = {**keys, **stats, "tokenizer_dir": tokenizer, "val_fraction_effective": effective}
-    info["corpus"] = os.fspath(corpus.path.resolve())  # lineage: where manifest_sha256 came from
-    write_json(data_dir / PACKED_JSON, info)
-    log.info(
-        "packed %d train + %d val blocks of %d tokens into %s",
-        info["train_blocks"],
-        info["val_blocks"],
-        seq_len,
-        data_dir,
-    )
+    info = _pack(corpus, data_dir, Path(tokenizer_dir), keys, quiet=quiet)
     return _packed_data(Path(run_dir), info)
 
 
@@ -166,6 +140,24 @@ def _id_hash(doc_id: str) -> int:
 def is_val(doc_id: str, val_fraction: float) -> bool:
     """A document is in val iff its id hashes below ``val_fraction`` (same answer everywhere)."""
     return _id_hash(doc_id) / 2**32 < val_fraction
+
+
+def _both_splits(train: BlockWriter, val: BlockWriter, seq_len: int) -> str | None:
+    """At least one block in each split: an empty one takes the other's last block (named in
+    packed.json's ``val_fallback``); fewer than two blocks in all is an error."""
+    if train.blocks + val.blocks < 2:
+        raise InputError(
+            f"the corpus makes {train.blocks + val.blocks} block(s) of {seq_len} tokens and "
+            "training needs at least 2 (one train, one val): use a smaller seq_len or more text"
+        )
+    if val.blocks == 0:
+        val.push(train.pop_last())
+        log.warning("no val block from the split: using the last train block as val")
+        return "last_train_block"
+    if train.blocks == 0:
+        train.push(val.pop_last())
+        return "last_val_block"
+    return None
 
 
 def unigram_loss(val_counts: np.ndarray, train_counts: np.ndarray) -> float:
@@ -271,6 +263,40 @@ class BlockWriter:
         self.files.append(path)
 
 
+def _pack(
+    corpus: Corpus, data_dir: Path, tokenizer_dir: Path, keys: dict[str, Any], *, quiet: bool
+) -> dict[str, Any]:
+    """Tokenize the corpus, pack its blocks into ``data_dir``, write packed.json; returns it."""
+    if not corpus.data_files:
+        raise InputError(f"{corpus.path} has no data files: nothing to pack")
+    shutil.rmtree(data_dir, ignore_errors=True)
+    seq_len, objective = keys["seq_len"], keys["objective"]
+    vocab_size = load_backend(tokenizer_dir).get_vocab_size(with_added_tokens=True)
+    effective = effective_val_fraction(corpus, keys["val_fraction"])
+    batches = _token_batches(corpus, tokenizer_dir, objective, effective, data_dir.parent)
+    total = corpus.manifest.get("counts", {}).get("kept")
+    bar = Bar("packing", total, unit="documents", quiet=quiet)
+    stats = pack_blocks(_counted(batches, bar), data_dir, seq_len=seq_len, vocab_size=vocab_size)
+    bar.update(force=True)
+    bar.close()
+    tokenizer = os.fspath(tokenizer_dir.resolve())
+    info = {**keys, **stats, "tokenizer_dir": tokenizer, "val_fraction_effective": effective}
+    info["corpus"] = os.fspath(corpus.path.resolve())  # lineage: where manifest_sha256 came from
+    write_json(data_dir / PACKED_JSON, info)
+    log.info("packed %d train + %d val blocks of %d tokens into %s", info["train_blocks"],
+             info["val_blocks"], seq_len, data_dir)  # fmt: skip
+    return info
+
+
+def _check_options(objective: str, seq_len: int, val_fraction: float) -> None:
+    if objective not in OBJECTIVES:
+        raise ConfigError(f"Unknown objective {objective!r}. Available: {', '.join(OBJECTIVES)}")
+    if seq_len < 2:
+        raise ConfigError(f"seq_len={seq_len} must be >= 2")
+    if not 0 < val_fraction < 1:
+        raise ConfigError(f"val_fraction={val_fraction} must be in (0, 1)")
+
+
 def pack_blocks(
     batches: Iterable[pa.Table], data_dir: Path, *, seq_len: int, vocab_size: int
 ) -> dict[str, Any]:
@@ -291,19 +317,7 @@ def pack_blocks(
             docs[split] += rows.num_rows
             writers[split].add(pc.list_flatten(rows[TOKENS]).to_numpy())
     train, val = writers["train"], writers["val"]
-    if train.blocks + val.blocks < 2:
-        raise InputError(
-            f"the corpus makes {train.blocks + val.blocks} block(s) of {seq_len} tokens and "
-            "training needs at least 2 (one train, one val): use a smaller seq_len or more text"
-        )
-    fallback = None
-    if val.blocks == 0:
-        val.push(train.pop_last())
-        fallback = "last_train_block"
-        log.warning("no val block from the split: using the last train block as val")
-    elif train.blocks == 0:
-        train.push(val.pop_last())
-        fallback = "last_val_block"
+    fallback = _both_splits(train, val, seq_len)
     files = {
         split: [p.relative_to(data_dir).as_posix() for p in writer.close()]
         for split, writer in writers.items()

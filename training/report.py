@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 from pipelines.report import charts
 from pipelines.report import html as H
 from training.metrics import read_metrics

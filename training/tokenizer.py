@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import ConfigError, InputError
-from pipelines.lock import output_lock
+from pipelines.core.errors import ConfigError, InputError
+from pipelines.output.lock import output_lock
 from training.corpus import Corpus
 
 # One special-token set serves both objectives: <|endoftext|> is eos and bos for CLM and the

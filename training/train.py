@@ -12,9 +12,9 @@ from typing import Any
 
 import torch
 
-from pipelines.errors import ConfigError, InputError
-from pipelines.ray_env import ensure_ray
-from pipelines.shards import LOGS
+from pipelines.core.errors import ConfigError, InputError
+from pipelines.core.ray_env import ensure_ray
+from pipelines.output.shards import LOGS
 from training import checkpoint as ckpt
 from training.config import Recipe
 from training.data import BlockReader, PackedInfo, open_packed

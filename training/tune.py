@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.atomic import write_json
-from pipelines.errors import ConfigError
-from pipelines.lock import output_lock
-from pipelines.ray_env import ensure_ray
-from pipelines.shards import LOGS
+from pipelines.core.errors import ConfigError
+from pipelines.core.ray_env import ensure_ray
+from pipelines.output.atomic import write_json
+from pipelines.output.lock import output_lock
+from pipelines.output.shards import LOGS
 from training.finetune.config import FinetuneRecipe, finetune_recipe_from_dict
 from training.finetune.prepare import TaskFiles
 from training.finetune.worker import BEST

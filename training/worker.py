@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 from training import checkpoint as ckpt
 from training.config import OptimConfig, TrainConfig, recipe_from_dict
 from training.data import BlockReader, open_packed, val_batches

@@ -64,7 +64,7 @@ def steps_for(budget: int, recipe: Any) -> int:
 
 def run_cell(exp: str, cell: Cell, cfg: ExperimentConfig, packed: str | None) -> dict[str, Any]:
     """The cell's row (also written to CELL/cell.json): pretraining and downstream scores."""
-    from pipelines.atomic import write_json
+    from pipelines.output.atomic import write_json
 
     started = time.monotonic()
     out = cell.dir(Path(exp))
@@ -104,8 +104,8 @@ def _initialise(exp: Path, out: Path, cfg: ExperimentConfig, seed: int) -> dict[
     """The control: the same architecture, randomly initialised, with the shared tokenizer."""
     import hashlib
 
-    from pipelines.atomic import write_json
-    from pipelines.manifest import recipe_sha256
+    from pipelines.output.atomic import write_json
+    from pipelines.output.manifest import recipe_sha256
     from training.config import load_recipe
     from training.export import save_initialised
     from training.tokenizer import load_tokenizer

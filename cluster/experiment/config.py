@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "training" / "experiments"
 TASKS = ("ner", "classify")

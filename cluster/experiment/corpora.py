@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cluster.experiment.config import ExperimentConfig, Variant
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 
 CORPORA = "corpora"  # EXP/corpora/<variant>: the curated corpora
 TOKENIZER = "tokenizer"  # EXP/tokenizer: trained on the tokenizer_variant corpus
@@ -43,8 +43,8 @@ def build_data(exp: Path, cfg: ExperimentConfig, say) -> dict[str, VariantData]:
 
 
 def curate_variant(exp: Path, cfg: ExperimentConfig, variant: Variant, say) -> Path:  # noqa: ANN001
-    from pipelines.curate import curate
-    from pipelines.recipe_set import load_recipes
+    from pipelines.job.curate import curate
+    from pipelines.job.recipe_set import load_recipes
 
     out = exp / CORPORA / variant.name
     if (out / MANIFEST).is_file():

@@ -13,7 +13,7 @@ from typing import Any
 
 from cluster.experiment.cells import budget_label
 from cluster.experiment.config import CONTROL, ExperimentConfig
-from pipelines.atomic import write_bytes
+from pipelines.output.atomic import write_bytes
 
 FIRST = ("variant", "budget_tokens", "seed", "pretrain_steps", "pretrain_tokens",
          "pretrain_val_loss", "unigram_baseline_loss", "corpus_documents", "corpus_train_tokens")  # fmt: skip

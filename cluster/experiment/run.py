@@ -16,10 +16,10 @@ from cluster.experiment.cells import Cell, done, grid, run_cell
 from cluster.experiment.config import CONTROL, ExperimentConfig
 from cluster.experiment.corpora import build_data
 from cluster.experiment.results import write_results
-from pipelines.atomic import write_json
-from pipelines.errors import ConfigError, InputError
-from pipelines.lock import output_lock
-from pipelines.ray_env import ensure_ray
+from pipelines.core.errors import ConfigError, InputError
+from pipelines.core.ray_env import ensure_ray
+from pipelines.output.atomic import write_json
+from pipelines.output.lock import output_lock
 
 EXPERIMENT_JSON = "experiment.json"
 LOGS = "_logs"

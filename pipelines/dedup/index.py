@@ -19,10 +19,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from pipelines import schema as S
-from pipelines.atomic import write_parquet
+from pipelines.core import schema as S
+from pipelines.core.errors import ConfigError
 from pipelines.dedup.work import BUCKET_ROW_GROUP, RECORD_BITS, gids
-from pipelines.errors import ConfigError
+from pipelines.output.atomic import write_parquet
 
 SETTINGS = "_index.json"
 _SORTED = {"compression": "lz4", "row_group_size": BUCKET_ROW_GROUP}  # key-range reads skip groups

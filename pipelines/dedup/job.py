@@ -22,16 +22,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import ray
 
-from pipelines.atomic import write_json
 from pipelines.dedup import index as I
 from pipelines.dedup.resolve import resolve
+from pipelines.dedup.stage import DedupStage
 from pipelines.dedup.work import WORK, apply_drops, read_drops, write_work
-from pipelines.readers import InputSpec
-from pipelines.recipe import Recipe
-from pipelines.recipe_set import RecipeSet
-from pipelines.shards import write_parts
+from pipelines.inputs import InputSpec
+from pipelines.job.recipe import Recipe
+from pipelines.job.recipe_set import RecipeSet
+from pipelines.output.atomic import write_json
+from pipelines.output.shards import write_parts
 from pipelines.stages.base import Stage
-from pipelines.stages.dedup import DedupStage
 
 RESOLVED = "resolved.json"
 log = logging.getLogger("forage.dedup")
@@ -44,7 +44,7 @@ def split_stages(stages: list[Stage]) -> tuple[list[Stage], list[DedupStage], li
         return stages, [], []
     first, last = marks[0], marks[-1]
     if last - first + 1 != len(marks):
-        from pipelines.errors import ConfigError
+        from pipelines.core.errors import ConfigError
 
         raise ConfigError("put the dedup stages next to each other in the recipe")
     return stages[:first], stages[first : last + 1], stages[last + 1 :]
@@ -84,7 +84,7 @@ def _stages(recipe: Recipe) -> tuple[list[Stage], list[DedupStage], list[Stage]]
 @ray.remote
 def _prepare(spec: InputSpec, recipe: Recipe, out_dir: str, schema: pa.Schema, rank: int):
     """Step 1 for one input (or range): read, stages before dedup, work parts and keys."""
-    from pipelines.readers import get_reader
+    from pipelines.inputs import get_reader
 
     before, dedup, _ = _stages(recipe)
     work = Path(out_dir) / WORK

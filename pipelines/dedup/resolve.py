@@ -15,12 +15,12 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import ray
 
-from pipelines.atomic import write_parquet
 from pipelines.dedup import kernels as K
 from pipelines.dedup.components import as_list, connected_components, transpose
 from pipelines.dedup.index import INDEX_RANK, index_gids, index_shingles
+from pipelines.dedup.stage import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
 from pipelines.dedup.work import BUCKET_ROW_GROUP, RECORD_BITS
-from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF
+from pipelines.output.atomic import write_parquet
 
 _EMPTY = np.zeros((0, 2), dtype=np.uint64)
 _JOINED = pa.schema(

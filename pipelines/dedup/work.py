@@ -24,10 +24,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines import schema as S
-from pipelines.atomic import write_parquet
+from pipelines.core import schema as S
 from pipelines.dedup import minhash as M
-from pipelines.stages.dedup import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF, DedupStage
+from pipelines.dedup.stage import DUP_CLUSTER, DUP_CLUSTER_SIZE, DUPLICATE_OF, DedupStage
+from pipelines.output.atomic import write_parquet
 
 WORK = "_work"
 RECORD_BITS = 40

@@ -1,5 +1,5 @@
 """PII detection: one small validated detector per entity type, a one-pass RE2 pre-check, and
-the rewrite actions (the ``pii`` stage in pipelines/stages/pii.py wires them to batches)."""
+the rewrite actions (the ``pii`` stage in pipelines/pii/stage.py wires them to batches)."""
 
 from pipelines.pii.actions import ACTIONS, TOKENS, Rewriter
 from pipelines.pii.detectors import Span

@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 
-from pipelines import schema as S
-from pipelines.errors import InputError
+from pipelines.core import schema as S
+from pipelines.core.errors import InputError
+from pipelines.output.shards import MANIFEST
 from pipelines.report import charts
 from pipelines.report import html as H
 from pipelines.report.sample import first_rows, read_columns, shard_files, signal_columns
 from pipelines.report.thresholds import signal_groups, thresholds_for
-from pipelines.shards import MANIFEST
 
 SAMPLES_PER_REASON = 2
 

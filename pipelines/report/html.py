@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.atomic import write_bytes
+from pipelines.output.atomic import write_bytes
 
 REPORT = "report.html"
 

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 
 SAMPLE_ROWS = 200_000  # per kind of shard (data, rejected) for distributions
 SIGNAL_TYPES = (pa.types.is_integer, pa.types.is_floating)

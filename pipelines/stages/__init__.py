@@ -1,78 +1,28 @@
-"""The stage registry: recipe names → stage classes, and building a stage from recipe params."""
+"""Stages: each a small class over a pyarrow.Table (``base.py``: the contract), the filters that
+have no engine of their own, and the registry (``registry.py``: recipe names → classes).
+
+The registry's names are importable from here (``from pipelines.stages import build_stage``);
+they load on first use, so the dedup, PII and quality stages — which live with their engines in
+``pipelines/dedup``, ``pipelines/pii`` and ``pipelines/quality`` — can import the contract
+without importing the registry that imports them."""
 
 from __future__ import annotations
 
-import dataclasses
-import typing
+import importlib
 from typing import Any
 
-from pipelines.errors import ConfigError
-from pipelines.stages.base import Filter, Stage, StageConfig
-from pipelines.stages.c4 import C4Quality
-from pipelines.stages.dedup import ExactDedup, MinHashDedup
-from pipelines.stages.fineweb import FineWebQuality
-from pipelines.stages.gopher import GopherQuality
-from pipelines.stages.gopher_repetition import GopherRepetition
-from pipelines.stages.langid import LangId
-from pipelines.stages.length import TextLength
-from pipelines.stages.normalize import Normalize
-from pipelines.stages.pii import Pii
-from pipelines.stages.quality_classifier import QualityClassifier
-from pipelines.stages.url_filter import UrlFilter
-from pipelines.typecheck import check_type
-
-# Pipeline order (the web recipe lists them in this order).
-STAGES: dict[str, type[Stage]] = {
-    cls.name: cls
-    for cls in (
-        UrlFilter,
-        Normalize,
-        TextLength,
-        LangId,
-        GopherRepetition,
-        GopherQuality,
-        C4Quality,
-        FineWebQuality,
-        QualityClassifier,
-        Pii,
-        ExactDedup,
-        MinHashDedup,
-    )
-}
+REGISTRY = (
+    "STAGES",
+    "Filter",
+    "Stage",
+    "StageConfig",
+    "build_config",
+    "build_stage",
+    "stage_class",
+)
 
 
-def stage_class(name: str) -> type[Stage]:
-    """Look up a stage by recipe name, with a helpful miss."""
-    try:
-        return STAGES[name]
-    except KeyError:
-        raise ConfigError(
-            f"Unknown stage {name!r}. Available: {', '.join(sorted(STAGES))}"
-        ) from None
-
-
-def build_config(name: str, params: dict[str, Any] | None) -> StageConfig:
-    """The typed config of stage ``name`` from recipe params; errors name the stage and the fix."""
-    cls = stage_class(name).Config
-    params = dict(params or {})
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(params) - set(fields))
-    if unknown:
-        raise ConfigError(
-            f"Unknown parameter {unknown[0]!r} for stage {name!r}. "
-            f"Available: {', '.join(sorted(fields))}"
-        )
-    hints = typing.get_type_hints(cls)
-    for key, value in params.items():
-        params[key] = check_type(f"{name}.{key}", value, hints[key])
-    try:
-        return cls(**params)
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{name}: {exc}") from None
-
-
-def build_stage(name: str, params: dict[str, Any] | None = None) -> Stage:
-    return stage_class(name)(build_config(name, params))
-
-
-__all__ = ["STAGES", "Filter", "Stage", "StageConfig", "build_config", "build_stage", "stage_class"]
+def __getattr__(name: str) -> Any:
+    if name in REGISTRY:
+        return getattr(importlib.import_module("pipelines.stages.registry"), name)
+    raise AttributeError(f"module 'pipelines.stages' has no attribute {name!r}")

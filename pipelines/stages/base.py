@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 
 
 @dataclass(frozen=True, kw_only=True)

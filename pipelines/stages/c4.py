@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages import text as T
 from pipelines.stages.base import Filter, FilterConfig, _scatter, first_reason
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages import text as T
 from pipelines.stages.base import Filter, FilterConfig, above, below, first_reason
 

@@ -13,8 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
-from pipelines.models import fasttext as ft
+from pipelines.core import schema as S
+from pipelines.stages import fasttext as ft
 from pipelines.stages.base import Filter, FilterConfig
 
 LANGUAGE_TOP = "language_top"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages.base import Filter, FilterConfig
 
 CHAR_COUNT = "char_count"

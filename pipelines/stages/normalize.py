@@ -8,7 +8,7 @@ import ftfy
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages.base import Stage, StageConfig
 from pipelines.stages.text import text_changed
 

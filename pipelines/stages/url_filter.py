@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import schema as S
-from pipelines.errors import ConfigError
+from pipelines.core import schema as S
+from pipelines.core.errors import ConfigError
 from pipelines.stages.base import Filter, FilterConfig
 
 URL_BLOCKED = "url_blocked"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cluster.cron import Cron
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -15,7 +15,7 @@ from cluster.cli import main
 from cluster.experiment.config import load_experiment
 from cluster.experiment.run import data_value
 from cluster.lineage import lineage
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 from tests.browser import render
 from tests.conftest import CC_2020, DOLMA, SHARED
 

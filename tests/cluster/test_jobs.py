@@ -12,7 +12,7 @@ import time
 import pytest
 
 from cluster.jobs import entrypoint, load_token, runtime_env
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 from tests.conftest import DOLMA, SHARED
 
 NER_DIR = SHARED / "ner"

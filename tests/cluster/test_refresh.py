@@ -13,8 +13,8 @@ import pytest
 
 from cluster import catalog as C
 from cluster import refresh as R
-from pipelines.errors import ConfigError, ForageError
-from pipelines.recipe import load_recipe, recipe_from_dict
+from pipelines.core.errors import ConfigError, ForageError
+from pipelines.job.recipe import load_recipe, recipe_from_dict
 from tests.conftest import CC_2020, DOLMA
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from cluster.cron import Cron
 from cluster.schedule import Decision, JobExists, Schedule, run_schedule, submission_id
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 
 T0 = datetime(2026, 1, 4, 2, 59, 30, tzinfo=UTC)  # 30 s before a tick of a per-minute schedule
 ENTRY = "forage refresh --input /data/in --corpus /data/c"

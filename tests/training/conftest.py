@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import schema as S
-from pipelines.demo.texts import PARAGRAPHS
+from cluster.demo.texts import PARAGRAPHS
+from pipelines.core import schema as S
 
 SUBJECTS = ("The miller", "A cyclist", "Our neighbour", "The baker", "A gardener", "The council")
 VERBS = ("repaired", "painted", "sold", "watered", "described", "measured", "carried")

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 from tests.training.conftest import sample_docs, write_corpus
 from training.corpus import Corpus
 
@@ -72,7 +72,7 @@ def test_missing_data_directory_is_named(tmp_path):
 
 def test_pretrain_and_tokenizer_refuse_a_directory_in_use(corpus_dir, tmp_path, capsys):
     from cluster.cli import main
-    from pipelines.lock import output_lock
+    from pipelines.output.lock import output_lock
 
     with output_lock(tmp_path / "run", "pretrain"):
         code = main(["pretrain", "--data", str(corpus_dir), "--output", str(tmp_path / "run")])

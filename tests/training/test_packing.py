@@ -13,8 +13,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.errors import ConfigError, InputError
-from pipelines.shards import LOGS
+from pipelines.core.errors import ConfigError, InputError
+from pipelines.output.shards import LOGS
 from tests.training.conftest import CLS_TEXT, EOS_TEXT, sample_docs, write_corpus
 from training import packing
 from training.packing import BlockWriter, Tokenize, pack_blocks, prepare_data

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from tests.training.conftest import sample_docs, write_corpus
 from training.corpus import Corpus
 from training.tokenizer import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 from training.config import OptimConfig, available_recipes, load_recipe
 from training.worker import lr_factor
 

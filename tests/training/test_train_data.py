@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from training.data import BlockReader, open_packed, val_batches
 from training.synthetic import write_packed
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 import torch
 
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 from training import checkpoint as ckpt
 from training.config import Recipe, load_recipe
 from training.metrics import read_metrics

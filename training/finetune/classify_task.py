@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 from training.finetune.prepare import read_split
 from training.finetune.scores import classification_report, classification_scores
 from training.finetune.tabular import encode_texts, label_names, read_labeled

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import ConfigError
-from pipelines.typecheck import read_recipe_yaml, recipe_names
+from pipelines.core.errors import ConfigError
+from pipelines.core.typecheck import read_recipe_yaml, recipe_names
 from training.config import RECIPES_DIR, build_sections, parse_overrides, route_key
 
 PREFIX = "finetune-"

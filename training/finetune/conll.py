@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from torch import nn
 
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 
 HEAD_NAMES = ("classifier", "score", "head")  # task heads (and ModernBERT's pooling head)
 

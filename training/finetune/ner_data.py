@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from training.finetune.conll import Sentence
 
 IGNORE = -100  # the label id torch's cross-entropy skips

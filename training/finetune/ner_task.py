@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 from training.finetune.conll import ConllData, check_labels, label_list, read_conll
 from training.finetune.ner_data import Window, encode_ner, merge_predictions
 from training.finetune.prepare import read_split

@@ -11,8 +11,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.atomic import write_json, write_parquet
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
+from pipelines.output.atomic import write_json, write_parquet
 from training.finetune.config import FinetuneRecipe
 
 DATA = "data"

@@ -13,10 +13,10 @@ from typing import Any
 
 import torch
 
-from pipelines.atomic import write_bytes, write_json
-from pipelines.errors import ConfigError, InputError
-from pipelines.lock import output_lock
-from pipelines.manifest import recipe_sha256
+from pipelines.core.errors import ConfigError, InputError
+from pipelines.output.atomic import write_bytes, write_json
+from pipelines.output.lock import output_lock
+from pipelines.output.manifest import recipe_sha256
 from training import checkpoint as ckpt
 from training.finetune import tasks
 from training.finetune.config import FinetuneRecipe
@@ -89,7 +89,7 @@ def encoded_data(files: TaskFiles, model_dir: Path, recipe: FinetuneRecipe, out:
 
 def _identities(files: TaskFiles) -> dict[str, Any]:
     """Each data file's path, bytes and sha256, for run.json's lineage."""
-    from pipelines.manifest import file_identity
+    from pipelines.output.manifest import file_identity
 
     return {
         name: {"path": os.path.abspath(path), **file_identity(path)}

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 
 
 def _check_ner(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> None:

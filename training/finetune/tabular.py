@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from training.finetune.conll import decode_utf8
 from training.finetune.ner_data import frame
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 
 IGNORE = -100  # label of positions the loss skips (special tokens, later sub-tokens, padding)
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 import torch
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from pipelines.atomic import write_json
+from pipelines.output.atomic import write_json
 from training import checkpoint as ckpt
 from training.finetune import tasks
 from training.finetune.config import FinetuneRecipe, finetune_recipe_from_dict

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from training.finetune.conll import Sentence
 from training.finetune.ner_data import encode_ner, merge_predictions
 from training.finetune.tabular import encode_texts

@@ -9,9 +9,9 @@ import random
 import duckdb
 import pytest
 
-from pipelines.curate import curate
-from pipelines.errors import ConfigError
-from pipelines.recipe import recipe_from_dict
+from pipelines.core.errors import ConfigError
+from pipelines.job.curate import curate
+from pipelines.job.recipe import recipe_from_dict
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -179,7 +179,7 @@ def test_pairs_with_an_index_are_verified_like_any_other(ray_local, tmp_path):
 
 def test_issue_acceptance_on_a_planted_corpus(ray_local, tmp_path):
     """recall ≥ 0.95 at J ≥ 0.8, precision ≥ 0.99, no cluster removed entirely, ids kept."""
-    from pipelines.demo.planted import evaluate, write_planted_corpus
+    from cluster.demo.planted import evaluate, write_planted_corpus
 
     corpus = tmp_path / "corpus.jsonl"
     truth = write_planted_corpus(corpus, docs=3000, seed=5)

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from pipelines.demo.pii_corpus import Entity, generate, score
-from pipelines.demo.pii_near_misses import NEAR_MISSES
+from cluster.demo.pii_corpus import Entity, generate, score
+from cluster.demo.pii_near_misses import NEAR_MISSES
 from pipelines.pii import ENTITIES, Scanner, build_detectors
 from pipelines.stages import build_stage
 from tests.pipelines.stages.helpers import docs

@@ -8,8 +8,8 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
-from pipelines.demo.pii_corpus import generate
-from pipelines.errors import ConfigError
+from cluster.demo.pii_corpus import generate
+from pipelines.core.errors import ConfigError
 from pipelines.pii.cards import find_credit_card, luhn_ok
 from pipelines.pii.detectors import find_iban
 from pipelines.pii.phones import find_phone

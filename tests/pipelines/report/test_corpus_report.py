@@ -9,7 +9,7 @@ import re
 import pytest
 
 from cluster.cli import main
-from pipelines.demo.texts import PARAGRAPHS
+from cluster.demo.texts import PARAGRAPHS
 from tests.browser import render
 
 PLANT = "<script>document.title='pwned';window.__pwned=1</script>"

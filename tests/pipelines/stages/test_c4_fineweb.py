@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages import build_stage
 from tests.pipelines.stages.helpers import docs, reasons
 

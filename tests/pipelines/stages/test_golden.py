@@ -11,7 +11,7 @@ import json
 import math
 from pathlib import Path
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages import build_stage
 from tests.pipelines.stages.helpers import docs
 

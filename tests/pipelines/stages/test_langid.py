@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import schema as S
-from pipelines.errors import ConfigError
+from pipelines.core import schema as S
+from pipelines.core.errors import ConfigError
 from pipelines.stages import build_stage
 from tests.pipelines.stages.helpers import docs
 

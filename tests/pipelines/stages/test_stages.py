@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipelines import schema as S
+from pipelines.core import schema as S
 from pipelines.stages import build_stage
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pipelines import schema as S
-from pipelines.errors import ConfigError
+from pipelines.core import schema as S
+from pipelines.core.errors import ConfigError
 from pipelines.stages import build_stage
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from cluster.cli import main
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 from tests.training.finetune.conftest import NER_DIR, SST_DIR
 from training.metrics import read_metrics
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from tests.training.conftest import synthetic_docs
 from training.finetune.conll import Sentence, label_list, read_conll
 from training.finetune.ner_data import IGNORE, Window, encode_ner, merge_predictions

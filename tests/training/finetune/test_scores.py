@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.errors import InputError
+from pipelines.core.errors import InputError
 from training.finetune.scores import (
     classification_report,
     classification_scores,

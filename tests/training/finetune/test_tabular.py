@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.errors import ConfigError, InputError
+from pipelines.core.errors import ConfigError, InputError
 from tests.training.conftest import synthetic_docs
 from training.finetune.tabular import LabeledTexts, encode_texts, label_names, read_labeled
 

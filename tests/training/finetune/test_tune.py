@@ -10,7 +10,7 @@ import pytest
 from ray import tune as rt
 
 from cluster.cli import main
-from pipelines.errors import ConfigError
+from pipelines.core.errors import ConfigError
 from tests.training.finetune.conftest import NER_DIR
 from training.finetune.config import load_finetune_recipe
 from training.finetune.prepare import TaskFiles

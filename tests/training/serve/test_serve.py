@@ -47,7 +47,7 @@ def test_dynamic_quantization_keeps_the_answer_shape(ner_model):
 
 
 def test_a_directory_without_a_model_is_a_clear_error(tmp_path):
-    from pipelines.errors import InputError
+    from pipelines.core.errors import InputError
 
     with pytest.raises(InputError, match="no config.json"):
         Predictor.check(tmp_path)

@@ -1,0 +1,1 @@
+"""The jobs over a recipe: `forage curate` and `forage filter`, and the recipes they run."""

@@ -1,1 +1,0 @@
-"""Model files the stages load: the stock language-ID model and fastText classifiers."""

@@ -1,0 +1,1 @@
+"""Where a job writes: Parquet shards and their manifest, atomic writes, the one-writer lock."""

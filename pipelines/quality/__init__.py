@@ -1,0 +1,1 @@
+"""The quality classifier: its fastText model (training, scoring) and the stage that applies it."""
