@@ -1,5 +1,5 @@
 """The experiment's outputs: ``results.csv`` (one row per cell), ``summary.md`` (mean ± std over
-seeds, and each comparison called a difference only when Welch's t-test says so) and
+seeds, and each comparison called a difference only when a t-test over seeds says so) and
 ``report.html`` (downstream score against pretraining tokens per variant)."""
 
 from __future__ import annotations
@@ -78,10 +78,13 @@ def mean_std(values: list[float]) -> tuple[float, float, int]:
 
 def comparisons(cfg: ExperimentConfig, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """At each budget, every variant against the first (the least curated) and against the
-    random-init control, on each task's score: the mean difference and Welch's p-value."""
-    by: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by[(row["variant"], row["budget_tokens"])].append(row)
+    random-init control, on each task's score: the mean difference and a p-value — paired over
+    seeds when both sides ran the same seeds (a seed fine-tunes both sides alike), else Welch's."""
+    by: dict[tuple[str, int, str], dict[int, float]] = defaultdict(dict)
+    for metric in metrics_of(cfg):
+        for row in rows:
+            if _number(row.get(metric)):
+                by[(row["variant"], row["budget_tokens"], metric)][row["seed"]] = row[metric]
     base = cfg.variants[0].name
     out = []
     for budget in cfg.budgets:
@@ -90,16 +93,18 @@ def comparisons(cfg: ExperimentConfig, rows: list[dict[str, Any]]) -> list[dict[
                 pairs = [(base, budget)] if v.name != base else []
                 pairs += [(CONTROL, 0)] if cfg.control else []
                 for other in pairs:
-                    a = [r[metric] for r in by.get((v.name, budget), []) if _number(r.get(metric))]
-                    b = [r[metric] for r in by.get(other, []) if _number(r.get(metric))]
+                    a, b = by.get((v.name, budget, metric)), by.get((*other, metric))
                     if a and b:
                         out.append(_verdict(v.name, budget, other[0], metric, a, b))
     return out
 
 
-def _verdict(name: str, budget: int, other: str, metric: str, a: list, b: list) -> dict[str, Any]:
-    diff = sum(a) / len(a) - sum(b) / len(b)
-    p = welch_p(a, b)
+def _verdict(name: str, budget: int, other: str, metric: str, a: dict, b: dict) -> dict[str, Any]:
+    diff = sum(a.values()) / len(a) - sum(b.values()) / len(b)
+    paired = set(a) == set(b)
+    seeds = sorted(a)
+    p = (paired_p([a[s] for s in seeds], [b[s] for s in seeds]) if paired
+         else welch_p(list(a.values()), list(b.values())))  # fmt: skip
     if math.isnan(p):
         call = "not testable (fewer than 2 seeds a side)"
     elif p < ALPHA:
@@ -107,7 +112,20 @@ def _verdict(name: str, budget: int, other: str, metric: str, a: list, b: list) 
     else:
         call = "within noise"
     return {"variant": name, "budget": budget, "against": other, "metric": metric,
-            "difference": diff, "p": p, "verdict": call}  # fmt: skip
+            "difference": diff, "p": p, "test": "paired" if paired else "Welch",
+            "verdict": call}  # fmt: skip
+
+
+def paired_p(a: list[float], b: list[float]) -> float:
+    """Two-sided p-value of the paired t-test over seeds (NaN with fewer than 2 pairs)."""
+    if len(a) < 2:
+        return math.nan
+    from scipy import stats
+
+    diffs = [x - y for x, y in zip(a, b, strict=True)]
+    if len(set(diffs)) == 1:
+        return 1.0 if diffs[0] == 0 else 0.0
+    return float(stats.ttest_rel(a, b).pvalue)
 
 
 def welch_p(a: list[float], b: list[float]) -> float:
@@ -155,7 +173,8 @@ def summary_md(
     lines += ["", "Validation losses are each corpus's own held-out split: they compare budgets "
               "within a variant, not variants.", "", "## What it shows", ""]  # fmt: skip
     lines += [_sentence(v) for v in verdicts] or ["No comparison: too few cells."]
-    lines += ["", f"A difference is called one only at p < {ALPHA} (Welch's t-test over seeds); "
+    lines += ["", f"A difference is called one only at p < {ALPHA}: a paired t-test over seeds "
+              "when both sides ran the same seeds (a seed fine-tunes both alike), else Welch's; "
               "with few seeds small real effects stay 'within noise'."]  # fmt: skip
     if failed:
         lines += ["", "## Failed cells (a rerun retries them)", ""]
@@ -166,7 +185,7 @@ def summary_md(
 def _sentence(v: dict[str, Any]) -> str:
     return (
         f"- {budget_label(v['budget'])} tokens, {v['metric']}: {v['variant']} vs {v['against']} "
-        f"{v['difference']:+.4f} (p = {v['p']:.3f}): **{v['verdict']}**"
+        f"{v['difference']:+.4f} ({v['test']} p = {v['p']:.3f}): **{v['verdict']}**"
     )
 
 
