@@ -65,6 +65,25 @@ def search_space(recipe: FinetuneRecipe) -> dict[str, Any]:
     return space
 
 
+def recipe_point(recipe: FinetuneRecipe, space: dict[str, Any]) -> dict[str, Any] | None:
+    """The recipe's own values of the searched keys, when every one lies in its range: the
+    first trial, so the search starts from the recipe as written (TPE explores from there)."""
+    from training.finetune.config import SECTIONS, route_key
+
+    data = recipe.to_dict()
+    point = {}
+    for key, domain in space.items():
+        section, field = route_key(key, SECTIONS)
+        value = data[section][field]
+        categories = getattr(domain, "categories", None)
+        inside = value in categories if categories is not None else (
+            domain.lower <= value <= domain.upper)  # fmt: skip
+        if not inside:
+            return None
+        point[key] = value
+    return point
+
+
 def trial(config: dict[str, Any], *, base: dict[str, Any], out: str, threads: int) -> None:
     """One trial: the base recipe with the sampled values, trained in this process."""
     import ray.tune
@@ -142,13 +161,17 @@ def _fit(out: Path, recipe: FinetuneRecipe, num_samples: int | None, quiet: bool
         ray.cluster_resources(), cpus, gpus
     )
     epochs = max([recipe.train.epochs, *recipe.search.get("epochs", {}).get("choice", [])])
+    space = search_space(recipe)
+    start = recipe_point(recipe, space)
     tuner = rt.Tuner(
         trainable,
-        param_space=search_space(recipe),
+        param_space=space,
         tune_config=rt.TuneConfig(
             metric="dev_f1",
             mode="max",
-            search_alg=OptunaSearch(seed=recipe.train.seed),
+            search_alg=OptunaSearch(
+                seed=recipe.train.seed, points_to_evaluate=[start] if start else None
+            ),
             scheduler=ASHAScheduler(
                 time_attr="epoch",
                 max_t=epochs,
