@@ -140,8 +140,6 @@ def tune(
 def _fit(out: Path, recipe: FinetuneRecipe, num_samples: int | None, quiet: bool) -> Any:
     import ray
     from ray import tune as rt
-    from ray.tune.schedulers import ASHAScheduler
-    from ray.tune.search.optuna import OptunaSearch
 
     settings = recipe.tune
     cpus = int(settings.get("cpus_per_trial", 1))
@@ -160,10 +158,22 @@ def _fit(out: Path, recipe: FinetuneRecipe, num_samples: int | None, quiet: bool
     concurrent = settings.get("max_concurrent_trials") or max_concurrent(
         ray.cluster_resources(), cpus, gpus
     )
+    return _new_tuner(out, recipe, trainable, num_samples, concurrent).fit()
+
+
+def _new_tuner(
+    out: Path, recipe: FinetuneRecipe, trainable: Any, num_samples: int | None, concurrent: int
+) -> Any:
+    """Optuna TPE proposals, the recipe's own values first; ASHA on dev F1 per epoch."""
+    from ray import tune as rt
+    from ray.tune.schedulers import ASHAScheduler
+    from ray.tune.search.optuna import OptunaSearch
+
+    settings = recipe.tune
     epochs = max([recipe.train.epochs, *recipe.search.get("epochs", {}).get("choice", [])])
     space = search_space(recipe)
     start = recipe_point(recipe, space)
-    tuner = rt.Tuner(
+    return rt.Tuner(
         trainable,
         param_space=space,
         tune_config=rt.TuneConfig(
@@ -183,7 +193,6 @@ def _fit(out: Path, recipe: FinetuneRecipe, num_samples: int | None, quiet: bool
         ),
         run_config=rt.RunConfig(name="tune", storage_path=str(out / "ray"), verbose=0),
     )
-    return tuner.fit()
 
 
 def max_concurrent(resources: dict[str, float], cpus: int, gpus: float) -> int:

@@ -23,47 +23,36 @@ def report_html(
 ) -> str:
     figures = [_score_chart(cfg, stats, t.metric) for t in cfg.tasks]
     figures.append(_score_chart(cfg, stats, "pretrain_val_loss", control=False))
-    names = [CONTROL] * cfg.control + [v.name for v in cfg.variants]
-    metrics = [t.metric for t in cfg.tasks]
-    rows = []
-    for name in names:
-        for budget in [0] if name == CONTROL else cfg.budgets:
-            s = stats.get((name, budget))
-            if s:
-                rows.append([name, budget_label(budget) if budget else "0", s["n"],
-                             *(plus_minus(s.get(m)) for m in ("pretrain_val_loss", *metrics))])  # fmt: skip
     sections = [
         H.section("Downstream score vs pretraining tokens", H.charts(*figures)),
-        H.section(
-            "Results (mean ± std over seeds)",
-            H.table(["variant", "budget", "n", "val loss", *metrics], rows),
-            H.para(f"one row per cell: {H.esc('results.csv')}", "muted"),
-        ),  # fmt: skip
-        H.section(
-            "What it shows",
-            H.table(
-                ["budget", "metric", "variant", "against", "difference", "p", "verdict"],
-                [
-                    [
-                        budget_label(v["budget"]),
-                        v["metric"],
-                        v["variant"],
-                        v["against"],
-                        round(v["difference"], 4),
-                        round(v["p"], 3),
-                        v["verdict"],
-                    ]
-                    for v in verdicts
-                ],
-            ),
-            H.para(
-                "a difference is called one only at p < 0.05 (Welch's t-test over seeds)", "muted"
-            ),
-        ),  # fmt: skip
-    ]
+        H.section("Results (mean ± std over seeds)", _results_table(cfg, stats),
+                  H.para("one row per cell: results.csv", "muted")),
+        H.section("What it shows", _verdicts_table(verdicts),
+                  H.para("a difference is called one only at p < 0.05: a paired t-test over "
+                         "seeds where both sides ran the same seeds, else Welch's", "muted")),
+    ]  # fmt: skip
     if failed:
         sections.append(H.section("Failed cells", H.table(["cell", "error"], failed.items())))
     return H.page("Data-value experiment", str(exp), *sections)
+
+
+def _results_table(cfg: ExperimentConfig, stats: dict[tuple[str, int], dict[str, Any]]) -> str:
+    metrics = [t.metric for t in cfg.tasks]
+    rows = []
+    for name in [CONTROL] * cfg.control + [v.name for v in cfg.variants]:
+        for budget in [0] if name == CONTROL else cfg.budgets:
+            if s := stats.get((name, budget)):
+                rows.append([name, budget_label(budget) if budget else "0", s["n"],
+                             *(plus_minus(s.get(m)) for m in ("pretrain_val_loss", *metrics))])  # fmt: skip
+    return H.table(["variant", "budget", "n", "val loss", *metrics], rows)
+
+
+def _verdicts_table(verdicts: list[dict[str, Any]]) -> str:
+    rows = [[budget_label(v["budget"]), v["metric"], v["variant"], v["against"],
+             round(v["difference"], 4), v["test"], round(v["p"], 3), v["verdict"]]
+            for v in verdicts]  # fmt: skip
+    return H.table(["budget", "metric", "variant", "against", "difference", "test", "p",
+                    "verdict"], rows)  # fmt: skip
 
 
 def _score_chart(

@@ -156,20 +156,8 @@ def summary_md(
         f"seeds {', '.join(map(str, cfg.seeds))}; tasks {', '.join(t.name for t in cfg.tasks)} "
         f"({', '.join(metrics)}). Values are mean ± std over seeds (n per row).",
         "",
-        "| variant | budget | n | corpus docs | corpus tokens | val loss | "
-        + " | ".join(metrics)
-        + " |",
-        "|---" * (6 + len(metrics)) + "|",
+        *_table_lines(stats, metrics),
     ]
-    for (variant, budget), s in stats.items():
-        cells = [plus_minus(s.get(m)) for m in ("pretrain_val_loss", *metrics)]
-        docs, tokens = (
-            s.get(k, (math.nan,))[0] for k in ("corpus_documents", "corpus_train_tokens")
-        )
-        lines.append(
-            f"| {variant} | {budget_label(budget) if budget else '0'} | {s['n']} | "
-            f"{_int(docs)} | {_int(tokens)} | " + " | ".join(cells) + " |"
-        )
     lines += ["", "Validation losses are each corpus's own held-out split: they compare budgets "
               "within a variant, not variants.", "", "## What it shows", ""]  # fmt: skip
     lines += [_sentence(v) for v in verdicts] or ["No comparison: too few cells."]
@@ -180,6 +168,24 @@ def summary_md(
         lines += ["", "## Failed cells (a rerun retries them)", ""]
         lines += [f"- `{k}`: {v}" for k, v in failed.items()]
     return "\n".join(lines) + "\n"
+
+
+def _table_lines(stats: dict[tuple[str, int], dict[str, Any]], metrics: list[str]) -> list[str]:
+    lines = [
+        "| variant | budget | n | corpus docs | corpus tokens | val loss | "
+        + " | ".join(metrics) + " |",
+        "|---" * (6 + len(metrics)) + "|",
+    ]  # fmt: skip
+    for (variant, budget), s in stats.items():
+        cells = [plus_minus(s.get(m)) for m in ("pretrain_val_loss", *metrics)]
+        docs, tokens = (
+            s.get(k, (math.nan,))[0] for k in ("corpus_documents", "corpus_train_tokens")
+        )
+        lines.append(
+            f"| {variant} | {budget_label(budget) if budget else '0'} | {s['n']} | "
+            f"{_int(docs)} | {_int(tokens)} | " + " | ".join(cells) + " |"
+        )
+    return lines
 
 
 def _sentence(v: dict[str, Any]) -> str:

@@ -196,6 +196,10 @@ def _pii(manifest: dict[str, Any]) -> str:
     )
 
 
+INPUT_HEADERS = ["input", "format", "recipe", "read", "kept", "rejected", "errors", "status",
+                 "skipped records", "error"]  # fmt: skip
+
+
 def _inputs(manifest: dict[str, Any], error_files: list[Path]) -> str:
     inputs = manifest.get("inputs", [])
     rows = [
@@ -204,51 +208,32 @@ def _inputs(manifest: dict[str, Any], error_files: list[Path]) -> str:
          ", ".join(f"{k}={v:,}" for k, v in (i.get("skipped") or {}).items()), i.get("error") or "")
         for i in inputs
     ]  # fmt: skip
+    errors = [
+        (Path(r.get(S.SOURCE_FILE) or "").name, r.get(S.SOURCE_RECORD), H.shorten(r.get(S.ERROR), 200))
+        for r in first_rows(error_files, [S.SOURCE_FILE, S.SOURCE_RECORD, S.ERROR], max_rows=50)
+    ]  # fmt: skip
+    skipped = manifest.get("skipped_files") or {}
+    skipped_count = sum(skipped.values()) if isinstance(skipped, dict) else ""
+    return H.section(
+        "Sources and inputs",
+        H.table(["source", "inputs", "read", "kept", "rejected", "errors"], _by_source(inputs)),
+        H.table(INPUT_HEADERS, rows),
+        H.details(f"Skipped files ({skipped_count})", H.esc(json.dumps(skipped, indent=1)))
+        if skipped else "",
+        H.details(f"Error records (first {len(errors)})", H.table(["file", "record", "error"], errors))
+        if errors else "",
+    )  # fmt: skip
+
+
+def _by_source(inputs: list[dict[str, Any]]) -> list[tuple]:
     by_source: dict[str, Counter] = {}
     for i in inputs:
         totals = by_source.setdefault(i.get("format", "?"), Counter())
         for key in ("records_read", "kept", "rejected", "errors"):
             totals[key] += i.get(key, 0)
         totals["inputs"] += 1
-    source_rows = [
-        (fmt, t["inputs"], t["records_read"], t["kept"], t["rejected"], t["errors"])
-        for fmt, t in by_source.items()
-    ]
-    errors = [
-        (Path(r.get(S.SOURCE_FILE) or "").name, r.get(S.SOURCE_RECORD), H.shorten(r.get(S.ERROR), 200))
-        for r in first_rows(error_files, [S.SOURCE_FILE, S.SOURCE_RECORD, S.ERROR], max_rows=50)
-    ]  # fmt: skip
-    skipped = manifest.get("skipped_files") or {}
-    return H.section(
-        "Sources and inputs",
-        H.table(["source", "inputs", "read", "kept", "rejected", "errors"], source_rows),
-        H.table(
-            [
-                "input",
-                "format",
-                "recipe",
-                "read",
-                "kept",
-                "rejected",
-                "errors",
-                "status",
-                "skipped records",
-                "error",
-            ],
-            rows,
-        ),  # fmt: skip
-        H.details(
-            f"Skipped files ({sum(skipped.values()) if isinstance(skipped, dict) else ''})",
-            H.esc(json.dumps(skipped, indent=1)),
-        )
-        if skipped
-        else "",  # fmt: skip
-        H.details(
-            f"Error records (first {len(errors)})", H.table(["file", "record", "error"], errors)
-        )
-        if errors
-        else "",  # fmt: skip
-    )
+    return [(fmt, t["inputs"], t["records_read"], t["kept"], t["rejected"], t["errors"])
+            for fmt, t in by_source.items()]  # fmt: skip
 
 
 def _samples(data: list[Path], rejected: list[Path]) -> str:

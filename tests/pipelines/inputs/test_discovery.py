@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import discovery
 from pipelines.core.errors import InputError
+from pipelines.inputs import discovery
 from pipelines.inputs.discovery import Discovered, commoncrawl, discover, wikipedia
 from tests.conftest import CC_WET, ENWIKI, WARC_DIR
 
