@@ -166,7 +166,7 @@ def test_refresh_from_a_discovered_crawl_over_http(ray_local, tmp_path):
     from argparse import Namespace
     from functools import partial
 
-    from tests.pipelines.test_discovery import QuietHandler, _lay_out_commoncrawl
+    from tests.pipelines.inputs.test_discovery import QuietHandler, _lay_out_commoncrawl
 
     site = tmp_path / "site"
     site.mkdir()
