@@ -3,7 +3,6 @@ lock a refresh holds, and the fingerprints that tell processed inputs from new o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from contextlib import AbstractContextManager
@@ -14,6 +13,7 @@ from typing import Any
 from pipelines.core.errors import ForageError, InputError
 from pipelines.output.atomic import write_json
 from pipelines.output.lock import OutputLocked, output_lock
+from pipelines.output.manifest import file_sha256
 
 CATALOG = "catalog.json"
 LOCK = ".refresh.lock"
@@ -65,11 +65,7 @@ def fingerprint(
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            digest.update(chunk)
-    return f"sha256:{digest.hexdigest()}"
+    return f"sha256:{file_sha256(path)}"
 
 
 def read_catalog(root: Path) -> dict[str, Any]:

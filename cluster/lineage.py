@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.core.errors import InputError
+from pipelines.output.manifest import file_sha256
 
 RUN_JSON, MANIFEST = "run.json", "_manifest.json"
 DEPTH = {"fine-tune": 1, "tune": 1, "pretrain": 2, "random init": 2, "base model": 2, "corpus": 3,
@@ -117,7 +118,9 @@ def _input_link(entry: dict[str, Any]) -> dict[str, Any]:
     elif "://" not in path and source.get("bytes") is not None:
         if not os.path.exists(path):
             warnings.append("MISSING: the input is no longer there")
-        elif os.path.getsize(path) != source["bytes"] or _sha256(Path(path)) != source["sha256"]:
+        elif (
+            os.path.getsize(path) != source["bytes"] or file_sha256(Path(path)) != source["sha256"]
+        ):
             warnings.append("CHANGED since the corpus was curated")
     return {"kind": "input", "path": path, "facts": facts, "warnings": warnings}
 
@@ -127,7 +130,7 @@ def _changed(path: Path, recorded: str | None, what: str) -> list[str]:
         return []
     if not path.is_file():
         return [f"MISSING: the {what} ({path}) is gone"]
-    if _sha256(path) != recorded:
+    if file_sha256(path) != recorded:
         return [f"CHANGED: the {what} differs from the one this was trained on ({path})"]
     return []
 
@@ -151,14 +154,6 @@ def _params(params: dict[str, Any] | None) -> str:
         f"{k}={json.dumps(v, default=str, separators=(',', ':'))}"
         for k, v in sorted(params.items())
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _json(path: Path) -> dict[str, Any]:

@@ -66,21 +66,27 @@ def input_marker(spec_path: str, fmt: str, parts: list[dict[str, Any]]) -> dict[
     )
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The hex sha256 of a local file's bytes, read in 4 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def file_identity(path: str, storage_options: dict[str, Any] | None = None) -> dict[str, Any]:
     """What a raw input was, for lineage: bytes, sha256 and modification time of a local file;
     bytes and the store's ETag (no second download to hash it) of a remote one."""
     if "://" not in path or path.startswith("file://"):
         local = path.removeprefix("file://")
-        digest = hashlib.sha256()
         try:
-            with open(local, "rb") as f:
-                while chunk := f.read(1 << 20):
-                    digest.update(chunk)
+            digest = file_sha256(local)
             stat = os.stat(local)
         except OSError as exc:
             return {"error": f"not readable for its checksum: {exc}"}
         modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
-        return {"bytes": stat.st_size, "sha256": digest.hexdigest(), "modified": modified}
+        return {"bytes": stat.st_size, "sha256": digest, "modified": modified}
     try:
         import fsspec
 

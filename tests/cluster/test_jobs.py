@@ -97,21 +97,33 @@ def test_submit_curate_then_pretrain_on_the_cluster(ray_cluster, submitted):
     assert token not in done.stdout + done.stderr + listed.stdout + logs.stdout
 
 
-def test_submit_finetune_and_tune_on_the_cluster(ray_cluster, submitted):
+NER_SMALL = [arg for item in ("max_train_examples=64", "max_eval_examples=32", "batch_size=16")
+             for arg in ("--set", item)]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def finetuned(ray_cluster, submitted):
+    """The pretrained model of the submitted chain fine-tuned for NER by a `forage submit` job."""
+    root = submitted[0]
+    data = ["--train", str(NER_DIR / "eng.train"), "--dev", str(NER_DIR / "eng.testa")]
+    done = ray_cluster.forage(
+        "submit", "--address", ray_cluster.address, "--wait", "--", "forage", "finetune", "ner",
+        *data, "--model", str(root / "run" / "hf"), *NER_SMALL, "--set", "epochs=1",
+        "--output", str(root / "ner"), "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / "ner"
+
+
+def test_submit_finetune_and_tune_on_the_cluster(ray_cluster, submitted, finetuned):
     """The pretrained model fine-tuned for NER, then a 2-trial search (one trial per node)."""
     root = submitted[0]
     data = ["--train", str(NER_DIR / "eng.train"), "--dev", str(NER_DIR / "eng.testa")]
-    small = ["max_train_examples=64", "max_eval_examples=32", "batch_size=16"]
-    sets = [arg for item in small for arg in ("--set", item)]
     model = ["--model", str(root / "run" / "hf")]
-    done = ray_cluster.forage(
-        "submit", "--address", ray_cluster.address, "--wait", "--", "forage", "finetune", "ner",
-        *data, *model, *sets, "--set", "epochs=1", "--output", str(root / "ner"), "--quiet",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    metrics = json.loads((root / "ner" / "metrics.json").read_text())
+    sets = NER_SMALL
+    metrics = json.loads((finetuned / "metrics.json").read_text())
     assert metrics["epochs"] == 1 and "dev_f1" in metrics
-    assert json.loads((root / "ner" / "run.json").read_text())["corpus_manifest_sha256"]
+    assert json.loads((finetuned / "run.json").read_text())["corpus_manifest_sha256"]
     done = ray_cluster.forage(
         "submit", "--address", ray_cluster.address, "--wait", "--", "forage", "tune", "ner",
         *data, *model, *sets, "--set", "epochs=2", "--num-samples", "2",
@@ -123,20 +135,17 @@ def test_submit_finetune_and_tune_on_the_cluster(ray_cluster, submitted):
     assert len((root / "tune" / "trials.csv").read_text().splitlines()) == 3
 
 
-def test_serve_the_fine_tuned_model_as_a_job(ray_cluster, submitted):
+def test_serve_the_fine_tuned_model_as_a_job(ray_cluster, finetuned):
     """`forage serve` as a job on the cluster: healthy, answers on loopback, stops with the job."""
     import socket
     import urllib.request
 
-    root = submitted[0]
-    if not (root / "ner" / "hf" / "config.json").is_file():
-        pytest.skip("needs the fine-tune job of the test before")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     done = ray_cluster.forage(
         "submit", "--address", ray_cluster.address, "--no-upload", "--", "forage", "serve",
-        "--model", str(root / "ner" / "hf"), "--port", str(port),
+        "--model", str(finetuned / "hf"), "--port", str(port),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     job_id = re.search(r"job: (\S+)", done.stdout).group(1)
